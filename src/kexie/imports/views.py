@@ -1,0 +1,135 @@
+"""Upload → check → preview → confirm. The pages are the same for every record type (spec)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from kexie.core.errors import DomainError
+from kexie.core.xlsx import SheetData, build_workbook, xlsx_response
+from kexie.imports import selectors, services
+from kexie.imports.models import ImportBatch
+from kexie.imports.specs import all_specs, get_spec
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Excel 文件",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls", "class": "form-control"}),
+    )
+
+
+def _spec_or_404(key: str, access):
+    spec = get_spec(key)
+    if spec is None or not access.can(spec.action):
+        raise Http404("没有这类导入或无权导入")
+    return spec
+
+
+def upload(request, key: str):
+    access = request.access
+    spec = _spec_or_404(key, access)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            batch = services.batch_upload(
+                access=access, user=request.user, spec=spec, upload=f, file_name=f.name
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("imports:batch", batch.pk)
+    recent = selectors.batch_list(access=access, spec=spec.key)[:10]
+    return render(
+        request,
+        "imports/upload.html",
+        {
+            "title": f"批量导入{spec.title}",
+            "crumbs": [("导入记录", "/imports/")],
+            "spec": spec,
+            "form": form,
+            "recent": recent,
+        },
+    )
+
+
+def template(request, key: str):
+    spec = _spec_or_404(key, request.access)
+    headers = [c.label for c in spec.columns]
+    rows = [[row.get(c.key, "") for c in spec.columns] for row in spec.example_rows]
+    dropdowns = {i: c.choices for i, c in enumerate(spec.columns) if c.choices}
+    required = [i for i, c in enumerate(spec.columns) if c.required]
+    help_rows = [
+        [c.label, "必填" if c.required else "选填", c.help or "", "、".join(c.choices)] for c in spec.columns
+    ]
+    content = build_workbook(
+        [
+            SheetData(
+                spec.title, headers, rows, dropdowns=dropdowns, required=required, widths=[18] * len(headers)
+            ),
+            SheetData("填写说明", ["列名", "是否必填", "说明", "可选值"], help_rows, widths=[14, 10, 40, 60]),
+        ]
+    )
+    return xlsx_response(content, f"{spec.title}导入模板.xlsx")
+
+
+def batches(request):
+    access = request.access
+    page = Paginator(selectors.batch_list(access=access), 25).get_page(request.GET.get("page"))
+    specs = [s for s in all_specs() if access.can(s.action)]
+    return render(
+        request,
+        "imports/batches.html",
+        {"title": "导入记录", "crumbs": [("系统管理", None)], "page": page, "specs": specs},
+    )
+
+
+def batch_detail(request, pk: int):
+    access = request.access
+    batch = selectors.batch_get(access=access, pk=pk)
+    spec = get_spec(batch.spec)
+    columns = [c for c in spec.preview_columns()] if spec else []
+    return render(
+        request,
+        "imports/batch.html",
+        {
+            "title": f"导入：{batch.file_name}",
+            "crumbs": [("导入记录", "/imports/")],
+            "batch": batch,
+            "spec": spec,
+            "columns": columns,
+            "can_commit": batch.status == ImportBatch.Status.VALIDATED and spec and access.can(spec.action),
+        },
+    )
+
+
+@require_POST
+def batch_commit(request, pk: int):
+    access = request.access
+    batch = selectors.batch_get(access=access, pk=pk)
+    spec = _spec_or_404(batch.spec, access)
+    try:
+        batch = services.batch_commit(access=access, spec=spec, batch=batch)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if batch.status == ImportBatch.Status.COMMITTED:
+            messages.success(request, f"导入完成：新增{batch.rows_created}条，更新{batch.rows_updated}条。")
+        else:
+            messages.error(
+                request, "导入未完成，数据库中没有写入任何数据。请根据下面的问题修改文件后重新上传。"
+            )
+    return redirect("imports:batch", batch.pk)
+
+
+@require_POST
+def batch_discard(request, pk: int):
+    access = request.access
+    batch = selectors.batch_get(access=access, pk=pk)
+    _spec_or_404(batch.spec, access)
+    services.batch_discard(batch=batch)
+    messages.info(request, "已放弃该批次，没有写入任何数据。")
+    return redirect("imports:upload", batch.spec)

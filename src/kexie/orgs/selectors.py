@@ -1,0 +1,99 @@
+"""Reads of the org tree and memberships — always through the scoping mechanism."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Count, F, Q, QuerySet
+
+from kexie.accounts.models import User
+from kexie.orgs.models import Membership, OrgType, OrgUnit
+from kexie.orgs.scoping import Access, Action, get_in_scope, scope, subtree_q
+
+
+def orgunit_list(
+    *, access: Access, action: Action = Action.VIEW, search: str = "", include_closed: bool = True
+) -> QuerySet[OrgUnit]:
+    qs = scope(OrgUnit.objects.all(), access, action)
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search) | Q(code__icontains=search) | Q(short_name__icontains=search)
+        )
+    if not include_closed:
+        qs = qs.filter(active_to__isnull=True)
+    return qs.order_by("path")
+
+
+def orgunit_get(*, access: Access, pk: int, action: Action = Action.VIEW) -> OrgUnit:
+    return get_in_scope(OrgUnit.objects.all(), access, action, pk=pk)
+
+
+def orgunit_get_by_code(*, access: Access, code: str, action: Action = Action.VIEW) -> OrgUnit:
+    return get_in_scope(OrgUnit.objects.all(), access, action, code=code)
+
+
+def orgunit_children(*, access: Access, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """Direct children of a unit that the user may see; closed units last."""
+    return (
+        scope(OrgUnit.objects.filter(depth=unit.depth + 1), access)
+        .filter(subtree_q(unit.path))
+        .order_by(F("active_to").asc(nulls_first=True), "org_type", "code")
+    )
+
+
+def orgunit_ancestors(*, access: Access, unit: OrgUnit) -> list[OrgUnit]:
+    """Ancestors of `unit` that the user may see (for breadcrumbs), root first."""
+    paths = [unit.path[:i] for i in range(OrgUnit.steplen, len(unit.path), OrgUnit.steplen)]
+    return list(scope(OrgUnit.objects.filter(path__in=paths), access).order_by("depth"))
+
+
+def type_counts_by_child(*, access: Access, parent: OrgUnit) -> dict[str, Counter]:
+    """For each direct child of `parent` (by path): active units of each type in its subtree, itself
+    included. One query over the parent's subtree, bucketed by the child's path prefix."""
+    child_len = (parent.depth + 1) * OrgUnit.steplen
+    rows = (
+        scope(OrgUnit.objects.filter(active_to__isnull=True), access)
+        .filter(subtree_q(parent.path))
+        .exclude(pk=parent.pk)
+        .values_list("path", "org_type")
+    )
+    result: dict[str, Counter] = {}
+    for path, org_type in rows.iterator():
+        result.setdefault(path[:child_len], Counter())[org_type] += 1
+    return result
+
+
+def subtree_type_counts(*, access: Access, unit: OrgUnit) -> list[tuple[str, int]]:
+    """Active units of each type below `unit` (itself excluded), in the order of OrgType."""
+    rows = (
+        scope(OrgUnit.objects.filter(active_to__isnull=True), access)
+        .filter(subtree_q(unit.path))
+        .exclude(pk=unit.pk)
+        .values("org_type")
+        .annotate(n=Count("pk"))
+    )
+    counts = {r["org_type"]: r["n"] for r in rows}
+    return [(t.label, counts[t.value]) for t in OrgType if counts.get(t.value)]
+
+
+def membership_list(*, access: Access, unit: OrgUnit | None = None, action: Action = Action.VIEW):
+    qs = scope(Membership.objects.select_related("user", "org_unit"), access, action)
+    if unit is not None:
+        qs = qs.filter(org_unit=unit)
+    return qs.order_by("org_unit__path", "user__username")
+
+
+def membership_get(*, access: Access, pk: int, action: Action = Action.VIEW) -> Membership:
+    return get_in_scope(Membership.objects.select_related("user", "org_unit"), access, action, pk=pk)
+
+
+def user_list(*, access: Access, search: str = "", action: Action = Action.MANAGE) -> QuerySet[User]:
+    """Users holding at least one membership inside the scope."""
+    qs = scope(User.objects.all(), access, action).distinct()
+    if search:
+        qs = qs.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
+    return qs.order_by("username")
+
+
+def user_get(*, access: Access, pk: int, action: Action = Action.MANAGE) -> User:
+    return get_in_scope(User.objects.all(), access, action, pk=pk)

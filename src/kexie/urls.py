@@ -1,0 +1,10 @@
+"""URL root. Django's admin site is deliberately not mounted: it would bypass org scoping."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kexie.web.urls")),
+    path("accounts/", include("kexie.accounts.urls")),
+    path("orgs/", include("kexie.orgs.urls")),
+    path("imports/", include("kexie.imports.urls")),
+]

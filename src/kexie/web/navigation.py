@@ -1,0 +1,110 @@
+"""The navigation: the four services + 组织建设 + 统计报表 + 系统管理. Items without a URL name are
+sections not built yet; they lead to a page that says so plainly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from kexie.orgs.scoping import Action
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    url_name: str | None = None  # None → not built yet
+    action: Action = Action.VIEW
+    slug: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    items: tuple[Item, ...]
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "scientists",
+        "服务科技工作者",
+        (
+            Item("科技工作者", slug="people"),
+            Item("荣誉推荐", slug="honours"),
+            Item("全国科技工作者日", slug="worker-day"),
+        ),
+    ),
+    Section(
+        "innovation",
+        "服务创新驱动",
+        (
+            Item("院士专家工作站", slug="workstations"),
+            Item("海智计划", slug="haizhi"),
+            Item("学会服务站", slug="society-stations"),
+        ),
+    ),
+    Section(
+        "literacy",
+        "科学素质",
+        (
+            Item("科普活动", slug="activities"),
+            Item("科普基地", slug="bases"),
+            Item("科技志愿服务", slug="volunteers"),
+        ),
+    ),
+    Section(
+        "decisions",
+        "服务决策",
+        (Item("建议征集", slug="suggestions"), Item("调研课题", slug="research")),
+    ),
+    Section(
+        "organisation",
+        "组织建设",
+        (
+            Item("组织机构", "orgs:tree"),
+            Item("批量导入组织机构", "imports:upload", Action.MANAGE, slug="orgunits"),
+        ),
+    ),
+    Section(
+        "statistics",
+        "统计报表",
+        (Item("统计年报", slug="statistics"), Item("工作报告", slug="reports")),
+    ),
+    Section(
+        "system",
+        "系统管理",
+        (Item("用户管理", "orgs:users", Action.MANAGE), Item("导入记录", "imports:batches", Action.VIEW)),
+    ),
+)
+UNBUILT = {item.slug: (section, item) for section in SECTIONS for item in section.items if not item.url_name}
+
+
+def _url(item: Item) -> str:
+    if item.url_name is None:
+        return reverse("web:section", args=[item.slug])
+    if item.slug:
+        return reverse(item.url_name, args=[item.slug])
+    return reverse(item.url_name)
+
+
+def navigation_for(request) -> list[dict]:
+    access = request.access
+    path = request.path
+    sections = []
+    for section in SECTIONS:
+        items = [
+            {"label": i.label, "url": _url(i), "built": i.url_name is not None, "active": path == _url(i)}
+            for i in section.items
+            if access.can(i.action)
+        ]
+        if items:
+            sections.append(
+                {
+                    "key": section.key,
+                    "label": section.label,
+                    "items": items,
+                    "active": any(i["active"] for i in items),
+                }
+            )
+    return sections
