@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from posixpath import join as posix_join
 
 import python_calamine
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as ET
 
 MAX_UNCOMPRESSED = 400 * 1024 * 1024  # an .xlsx that inflates beyond this is refused (zip bomb)
@@ -25,7 +27,9 @@ _NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
-_FORMULA = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?>(?:(?!</c>).){0,200}?<f[ >/]', re.S)
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>", re.S)
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,12 @@ def check_container(path: Path, *, max_bytes: int) -> None:
             if sum(info.file_size for info in zf.infolist()) > MAX_UNCOMPRESSED:
                 raise SpreadsheetError([CellError("文件解压后体积异常巨大，已拒绝（可能是恶意文件）。")])
             _check_formulas(zf)
-    except zipfile.BadZipFile:
+    except DefusedXmlException:
+        raise SpreadsheetError(
+            [CellError("文件含有不允许的 XML 内容（DTD/实体声明），已拒绝（可能是恶意文件）。")]
+        ) from None
+    except (zipfile.BadZipFile, zlib.error, KeyError, ET.ParseError, EOFError, ValueError):
+        # a damaged member, malformed workbook XML or a missing part: all mean "not a usable workbook"
         raise SpreadsheetError([CellError("文件已损坏，无法作为 Excel 工作簿打开。")]) from None
 
 
@@ -163,12 +172,16 @@ def _check_formulas(zf: zipfile.ZipFile) -> None:
             data = zf.read(part)
         except KeyError:
             continue
-        for match in _FORMULA.finditer(data):
+        for cell in _CELL.finditer(data):
+            if not _FORMULA_TAG.search(cell.group(2)):
+                continue
+            ref = _CELL_REF.search(cell.group(1))
+            col, row = (ref.group(1).decode(), int(ref.group(2))) if ref else ("", None)
             errors.append(
                 CellError(
-                    f"单元格 {match.group(1).decode()}{match.group(2).decode()} 含有公式。请先“复制 → 选择性粘贴为数值”再导入。",
+                    f"单元格 {col}{row or ''} 含有公式。请先“复制 → 选择性粘贴为数值”再导入。",
                     sheet=sheet_name,
-                    row=int(match.group(2)),
+                    row=row,
                 )
             )
             if len(errors) >= 20:
@@ -177,7 +190,7 @@ def _check_formulas(zf: zipfile.ZipFile) -> None:
         raise SpreadsheetError(errors)
 
 
-def _iter_sheet(path: Path) -> tuple[str, Iterator[list]]:
+def _iter_sheet(path: Path) -> tuple[str, Iterator[list], int, int]:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several error types for broken files
@@ -190,12 +203,14 @@ def _iter_sheet(path: Path) -> tuple[str, Iterator[list]]:
     if not visible:
         raise SpreadsheetError([CellError("工作簿中没有工作表。")])
     sheet = workbook.get_sheet_by_name(visible[0])
-    return visible[0], sheet.iter_rows()
+    # calamine pads leading empty rows but starts each row at the first used column
+    _first_row, first_col = sheet.start or (0, 0)
+    return visible[0], sheet.iter_rows(), 0, first_col
 
 
 def read_sheet(path: Path, columns: tuple[Column, ...], *, max_rows: int) -> Sheet:
     """Find the header (it may sit below a title row), map columns, and type every cell."""
-    sheet_name, rows_iter = _iter_sheet(path)
+    sheet_name, rows_iter, row_offset, col_offset = _iter_sheet(path)
     by_name: dict[str, Column] = {}
     for col in columns:
         for name in (col.label, *col.aliases):
@@ -208,7 +223,7 @@ def read_sheet(path: Path, columns: tuple[Column, ...], *, max_rows: int) -> She
         buffered.append(raw)
         found = {by_name[normalise_header(v)].key for v in raw if normalise_header(v) in by_name}
         if (required and all(c.key in found for c in required)) or (not required and found):
-            header_row = len(buffered)
+            header_row = len(buffered) + row_offset
             break
         if len(buffered) >= HEADER_SCAN_ROWS:
             break
@@ -226,7 +241,7 @@ def read_sheet(path: Path, columns: tuple[Column, ...], *, max_rows: int) -> She
             ]
         )
 
-    header = buffered[header_row - 1]
+    header = buffered[header_row - row_offset - 1]
     found_cols: dict[str, Column] = {}
     letters: dict[str, str] = {}
     positions: dict[str, int] = {}
@@ -243,15 +258,15 @@ def read_sheet(path: Path, columns: tuple[Column, ...], *, max_rows: int) -> She
         if col.key in positions:
             errors.append(
                 CellError(
-                    f"表头“{value}”与第{column_letter(positions[col.key])}列重复（都表示“{col.label}”）。",
+                    f"表头“{value}”与第{column_letter(positions[col.key] + col_offset)}列重复（都表示“{col.label}”）。",
                     sheet=sheet_name,
                     row=header_row,
-                    column=column_letter(index),
+                    column=column_letter(index + col_offset),
                 )
             )
             continue
         found_cols[col.key] = col
-        letters[col.key] = column_letter(index)
+        letters[col.key] = column_letter(index + col_offset)
         positions[col.key] = index
     if errors:
         raise SpreadsheetError(errors)

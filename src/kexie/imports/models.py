@@ -31,7 +31,7 @@ class ImportBatch(models.Model):
     rows_updated = models.PositiveIntegerField("更新", default=0)
     errors = models.JSONField("错误", default=list, blank=True)
     notices = models.JSONField("提示", default=list, blank=True)
-    preview = models.JSONField("预览", default=list, blank=True)
+    preview = models.JSONField("预览", default=dict, blank=True)
 
     class Meta:
         verbose_name = "导入批次"

@@ -50,15 +50,19 @@ def check_file(spec: ImportSpec, path: Path, access: Access) -> tuple[Sheet | No
     return sheet, sorted(errors, key=lambda e: (e.row or 0, e.column or ""))
 
 
-def _preview(spec: ImportSpec, sheet: Sheet) -> list[dict]:
+def _preview(spec: ImportSpec, sheet: Sheet) -> dict:
+    """The first rows as shown on the batch page, with the labels of the columns the file has."""
     cols = [c for c in spec.preview_columns() if c.key in sheet.columns]
-    return [
-        {
-            "row": r.number,
-            "cells": ["" if r.values.get(c.key) is None else str(r.values[c.key]) for c in cols],
-        }
-        for r in sheet.rows[:PREVIEW_ROWS]
-    ]
+    return {
+        "columns": [c.label for c in cols],
+        "rows": [
+            {
+                "row": r.number,
+                "cells": ["" if r.values.get(c.key) is None else str(r.values[c.key]) for c in cols],
+            }
+            for r in sheet.rows[:PREVIEW_ROWS]
+        ],
+    }
 
 
 def batch_upload(*, access: Access, user, spec: ImportSpec, upload, file_name: str) -> ImportBatch:

@@ -91,7 +91,6 @@ def batch_detail(request, pk: int):
     access = request.access
     batch = selectors.batch_get(access=access, pk=pk)
     spec = get_spec(batch.spec)
-    columns = [c for c in spec.preview_columns()] if spec else []
     return render(
         request,
         "imports/batch.html",
@@ -100,7 +99,6 @@ def batch_detail(request, pk: int):
             "crumbs": [("导入记录", "/imports/")],
             "batch": batch,
             "spec": spec,
-            "columns": columns,
             "can_commit": batch.status == ImportBatch.Status.VALIDATED and spec and access.can(spec.action),
         },
     )

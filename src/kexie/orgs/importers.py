@@ -67,15 +67,24 @@ LABEL = {c.key: c.label for c in COLUMNS} | {"parent": "上级代码"}
 
 
 class OrgUnitImportSpec(ImportSpec):
-    def _data(self, row: Row) -> services.OrgUnitData:
+    def _data(self, row: Row, existing: OrgUnit | None = None) -> services.OrgUnitData:
+        """The row as unit data; an optional column missing from the file keeps the unit's value."""
         v = row.values
+
+        def optional(key: str) -> str:
+            if key in v:
+                return str(v.get(key) or "")
+            return getattr(existing, key, "") or ""
+
         return services.OrgUnitData(
             code=str(v.get("code") or ""),
             name=str(v.get("name") or ""),
             org_type=v.get("_org_type", ""),
-            short_name=str(v.get("short_name") or ""),
-            region_code=str(v.get("region_code") or ""),
-            active_from=v.get("active_from"),
+            short_name=optional("short_name"),
+            region_code=optional("region_code"),
+            active_from=v.get("active_from")
+            if "active_from" in v
+            else getattr(existing, "active_from", None),
         )
 
     def _plan(self, sheet: Sheet, access: Access):
@@ -161,7 +170,8 @@ class OrgUnitImportSpec(ImportSpec):
             return errors
         pending: dict[str, OrgUnit] = {}
         for row in order:
-            data = self._data(row)
+            code = str(row.values.get("code") or "")
+            data = self._data(row, existing.get(code))
             parent_code = str(row.values.get("parent_code") or "")
             parent = pending.get(parent_code) or existing.get(parent_code)
             found = services.validate_orgunit_data(data, parent=parent, instance=existing.get(data.code))
@@ -187,7 +197,7 @@ class OrgUnitImportSpec(ImportSpec):
         result = CommitResult()
         made: dict[str, OrgUnit] = {}
         for row in order:
-            data = self._data(row)
+            data = self._data(row, existing.get(str(row.values.get("code") or "")))
             parent_code = str(row.values.get("parent_code") or "")
             try:
                 if data.code in existing:

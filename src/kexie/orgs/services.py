@@ -13,7 +13,7 @@ from kexie.accounts.models import User
 from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.core.text import clean_text, validate_plain_text
 from kexie.orgs import regions, validators
-from kexie.orgs.models import TERRITORIAL_LEVEL, Membership, OrgUnit, Role
+from kexie.orgs.models import TERRITORIAL_LEVEL, Membership, OrgType, OrgUnit, Role
 from kexie.orgs.scoping import Access, Action, scoped_models
 
 
@@ -73,6 +73,27 @@ def validate_orgunit_data(
                 validators.validate_region_within_parent(data.region_code, parent)
         except ValidationError as exc:
             errors["region_code"] = "；".join(exc.messages)
+    if (
+        instance is not None
+        and instance.pk
+        and "org_type" not in errors
+        and data.org_type != instance.org_type
+    ):
+        # Retyping must keep every existing child validly placed under the unit.
+        stand_in = OrgUnit(
+            name=data.name,
+            org_type=data.org_type,
+            region_code=data.region_code,
+            level=validators.level_for(data.org_type, parent),
+        )
+        for child in OrgUnit.objects.filter(depth=instance.depth + 1, path__startswith=instance.path):
+            try:
+                validators.validate_placement(child.org_type, stand_in)
+            except ValidationError:
+                errors["org_type"] = (
+                    f"不能改为{OrgType(data.org_type).label}：其下级“{child.name}”（{child.get_org_type_display()}）将无法隶属于它。"
+                )
+                break
     if "code" not in errors:
         clash = OrgUnit.objects.filter(code=data.code)
         if instance is not None:

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('rows_updated', models.PositiveIntegerField(default=0, verbose_name='更新')),
                 ('errors', models.JSONField(blank=True, default=list, verbose_name='错误')),
                 ('notices', models.JSONField(blank=True, default=list, verbose_name='提示')),
-                ('preview', models.JSONField(blank=True, default=list, verbose_name='预览')),
+                ('preview', models.JSONField(blank=True, default=dict, verbose_name='预览')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
                 ('org_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.orgunit', verbose_name='导入单位')),
             ],

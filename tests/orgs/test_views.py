@@ -1,0 +1,199 @@
+"""Pages of the org tree: what a user sees, and that everything outside the subtree is a 404."""
+
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+
+from kexie.orgs.models import Membership, OrgUnit, Role
+
+UNIT_PAGES = ["detail", "children"]
+MANAGE_PAGES = ["edit", "move", "close", "merge", "add"]
+
+
+def test_tree_page_shows_own_subtree_only(tree, login):
+    body = login("county_filler").get("/orgs/").content.decode()
+    assert "怀宁县科学技术协会" in body
+    assert "高河镇科协" in body
+    assert "池州" not in body
+    assert "安庆市科学技术协会" not in body
+
+
+def test_tree_branch_is_loaded_on_demand(tree, login):
+    body = login("city_admin").get(f"/orgs/{tree['county'].pk}/children/").content.decode()
+    assert "高河镇科协" in body
+    assert "<html" not in body  # a fragment for htmx, not a page
+
+
+def test_tree_shows_child_counts_by_type(tree, login):
+    body = login("province_sysadmin").get("/orgs/").content.decode()
+    assert "县级科协 2" in body  # 安庆 has 怀宁 and 桐城
+    assert "学会 1" in body
+
+
+@pytest.mark.parametrize("page", UNIT_PAGES + MANAGE_PAGES)
+def test_outsider_gets_404_on_every_unit_page(tree, login, page):
+    suffix = {"detail": "", "add": "add/"}.get(page, f"{page}/")
+    response = login("outsider").get(f"/orgs/{tree['county'].pk}/{suffix}")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("page", MANAGE_PAGES)
+def test_viewer_gets_404_on_manage_pages_of_its_own_unit(tree, login, page):
+    suffix = "add/" if page == "add" else f"{page}/"
+    assert login("county_viewer").get(f"/orgs/{tree['county'].pk}/{suffix}").status_code == 404
+
+
+def test_posting_an_edit_outside_scope_changes_nothing(tree, login):
+    response = login("outsider").post(
+        f"/orgs/{tree['county'].pk}/edit/", {"code": "340822", "name": "被篡改", "org_type": "county"}
+    )
+    assert response.status_code == 404
+    assert OrgUnit.objects.get(pk=tree["county"].pk).name == "怀宁县科学技术协会"
+
+
+def test_search_never_returns_units_outside_scope(tree, login):
+    body = login("county_admin").get("/orgs/", {"q": "科学技术协会"}).content.decode()
+    assert "怀宁县科学技术协会" in body
+    assert "桐城" not in body
+    assert "池州" not in body
+
+
+def test_create_form_shows_inline_errors_and_keeps_input(tree, login):
+    response = login("city_admin").post(
+        f"/orgs/{tree['city'].pk}/add/",
+        {"code": "340825", "name": "太湖县科学技术协会", "org_type": "county", "region_code": "341702"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "不在上级单位" in body
+    assert 'value="太湖县科学技术协会"' in body
+    assert not OrgUnit.objects.filter(code="340825").exists()
+
+
+def test_create_form_creates_and_redirects(tree, login):
+    response = login("city_admin").post(
+        f"/orgs/{tree['city'].pk}/add/",
+        {"code": "340825", "name": "太湖县科学技术协会", "org_type": "county", "region_code": "340825"},
+    )
+    unit = OrgUnit.objects.get(code="340825")
+    assert response.status_code == 302
+    assert response["Location"] == f"/orgs/{unit.pk}/"
+
+
+def test_close_form_closes_and_history_shows_it(tree, login):
+    client = login("city_admin")
+    client.post(f"/orgs/{tree['township'].pk}/close/", {"on": "2025-03-01", "reason": "撤并"})
+    assert OrgUnit.objects.get(pk=tree["township"].pk).active_to == dt.date(2025, 3, 1)
+    page = client.get(f"/orgs/{tree['township'].pk}/").content.decode()
+    assert "撤销：撤并" in page
+    assert "已撤销" in page
+
+
+def test_merge_form_by_code_refuses_targets_outside_scope(tree, login):
+    response = login("city_admin").post(
+        f"/orgs/{tree['county2'].pk}/merge/", {"target": "341702", "on": "2025-01-01"}
+    )
+    assert "找不到机构代码“341702”" in response.content.decode()
+    assert OrgUnit.objects.get(pk=tree["county2"].pk).active_to is None
+
+
+def test_export_contains_exactly_the_subtree_and_reimports_cleanly(tree, login):
+    response = login("county_admin").get("/orgs/export.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+
+    ws = load_workbook(io.BytesIO(response.content)).active
+    codes = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert codes == ["340822", "340822100000"]
+    assert [c.value for c in ws[1]][:4] == ["机构代码", "名称", "类型", "上级代码"]
+
+
+def test_switching_the_active_unit_changes_the_scope(tree, people, login):
+    user = people["county_filler"]
+    second = Membership.objects.create(user=user, org_unit=tree["other_county"], role=Role.VIEWER)
+    client = login("county_filler")
+    client.post("/orgs/switch/", {"membership": second.pk, "next": "/"})
+    body = client.get("/orgs/").content.decode()
+    tree_part = body.split('data-testid="org-tree"', 1)[1]
+    assert "贵池区科学技术协会" in tree_part
+    assert "怀宁县科学技术协会" not in tree_part
+
+
+def test_switching_to_someone_elses_membership_is_refused(tree, people, login):
+    theirs = Membership.objects.get(user=people["outsider"])
+    assert login("county_filler").post("/orgs/switch/", {"membership": theirs.pk}).status_code == 404
+
+
+def test_users_page_lists_only_users_in_the_subtree(tree, people, login):
+    body = login("county_admin").get("/orgs/users/").content.decode()
+    assert "township_filler" in body
+    assert "county_filler" in body
+    assert "city_admin" not in body
+    assert "outsider" not in body
+
+
+def test_user_pages_of_users_outside_scope_are_404(tree, people, login):
+    client = login("county_admin")
+    assert client.get(f"/orgs/users/{people['outsider'].pk}/").status_code == 404
+    assert client.post(f"/orgs/users/{people['city_admin'].pk}/active/", {"active": "0"}).status_code == 404
+    people["city_admin"].refresh_from_db()
+    assert people["city_admin"].is_active
+
+
+def test_fillers_cannot_reach_user_management(tree, login):
+    assert login("county_filler").get("/orgs/users/").status_code == 404
+
+
+def test_admin_creates_a_user_through_the_form(tree, login):
+    response = login("county_admin").post(
+        "/orgs/users/new/",
+        {
+            "username": "gh_tianbao",
+            "full_name": "高河填报",
+            "unit": "340822100000",
+            "role": "filler",
+            "password1": "Kexie-2026-strong",
+            "password2": "Kexie-2026-strong",
+        },
+    )
+    assert response.status_code == 302
+    assert Membership.objects.filter(user__username="gh_tianbao", org_unit=tree["township"]).exists()
+
+
+def test_user_form_refuses_units_outside_scope(tree, login):
+    response = login("county_admin").post(
+        "/orgs/users/new/",
+        {
+            "username": "sneaky",
+            "full_name": "x",
+            "unit": "341702",
+            "role": "filler",
+            "password1": "Kexie-2026-strong",
+            "password2": "Kexie-2026-strong",
+        },
+    )
+    assert "找不到机构代码" in response.content.decode()
+    assert not Membership.objects.filter(user__username="sneaky").exists()
+
+
+def test_unbuilt_sections_say_so_and_show_no_figures(tree, login):
+    body = login("county_filler").get("/s/activities/").content.decode()
+    assert "尚在建设中" in body
+    assert "没有任何数据或统计数字" in body
+
+
+def test_every_page_has_a_title_and_breadcrumbs(tree, login):
+    client = login("city_admin")
+    for url in ["/", "/orgs/", f"/orgs/{tree['county'].pk}/", "/orgs/users/", "/imports/", "/s/honours/"]:
+        body = client.get(url).content.decode()
+        assert "· 科协工作平台</title>" in body, url
+        assert 'class="breadcrumb"' in body, url
+        assert 'name="viewport"' in body, url
+
+
+def test_pages_send_a_strict_content_security_policy(tree, login):
+    header = login("city_admin").get("/").headers["Content-Security-Policy"]
+    script_src = next(d for d in header.split("; ") if d.startswith("script-src"))
+    assert script_src.startswith("script-src 'self'")
+    assert "unsafe" not in script_src
