@@ -203,7 +203,11 @@ def test_reimport_without_optional_columns_keeps_region_and_short_name(tmp_path,
     batch = commit("city_admin", upload("city_admin", path))
     assert (batch.status, batch.rows_updated) == (ImportBatch.Status.COMMITTED, 1)
     unit = OrgUnit.objects.get(code="340822")
-    assert (unit.region_code, unit.short_name, unit.active_from) == ("340822", "怀宁县科协", dt.date(1985, 6, 1))
+    assert (unit.region_code, unit.short_name, unit.active_from) == (
+        "340822",
+        "怀宁县科协",
+        dt.date(1985, 6, 1),
+    )
 
 
 # ---- 3. tolerant reading ---------------------------------------------------------------------
@@ -449,9 +453,13 @@ def test_a_formula_written_with_a_namespace_prefix_is_refused(tmp_path, upload):
     path = write_xlsx(tmp_path / "f.xlsx", rows)
 
     def prefixed(xml: bytes) -> bytes:
-        xml = xml.replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x=", 1).replace(b"</worksheet>", b"</x:worksheet>")
+        xml = xml.replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x=", 1).replace(
+            b"</worksheet>", b"</x:worksheet>"
+        )
         for tag in (b"sheetData", b"row", b"c", b"v", b"f", b"dimension", b"sheetViews", b"sheetView"):
-            xml = xml.replace(b"<" + tag + b" ", b"<x:" + tag + b" ").replace(b"<" + tag + b">", b"<x:" + tag + b">")
+            xml = xml.replace(b"<" + tag + b" ", b"<x:" + tag + b" ").replace(
+                b"<" + tag + b">", b"<x:" + tag + b">"
+            )
             xml = xml.replace(b"</" + tag + b">", b"</x:" + tag + b">")
         return xml
 
