@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kexie.accounts",
     "kexie.orgs",
     "kexie.imports",
+    "kexie.activities",
     "kexie.web",
 ]
 

@@ -356,6 +356,14 @@ def test_a_bad_cell_is_refused_with_its_row_and_column(tmp_path, upload, tree, r
     assert error_at(batch, row=row, column=column, fragment=fragment)["sheet"] == SHEET
 
 
+@pytest.mark.parametrize("char", ["\u061c", "\ufeff", "\u2060"], ids=["U+061C", "U+FEFF", "U+2060"])
+def test_other_invisible_format_characters_in_a_name_are_refused(tmp_path, upload, tree, char):
+    before = OrgUnit.objects.count()
+    batch = upload("city_admin", write_xlsx(tmp_path / "inv.xlsx", [county_row(名称=f"太湖{char}县科协")]))
+    assert_refused(batch, before)
+    error_at(batch, row=2, column="名称", fragment="不可见的控制字符")
+
+
 def test_cycle_is_refused_on_each_row_of_the_cycle(tmp_path, upload, tree):
     before = OrgUnit.objects.count()
     rows = [
@@ -621,13 +629,6 @@ def test_retyping_a_unit_below_its_children_is_refused(tmp_path, upload, tree):
     error_at(batch, row=2, column="类型", fragment="其下级“高河镇科协”")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: src/kexie/orgs/services.py validate_orgunit_data (lines ~75-95) re-checks existing "
-    "children only when org_type changes; changing 怀宁县(340822)'s 区划代码 to 340825 (太湖县) is "
-    "accepted although its child 高河镇 (340822100000) then lies outside its parent's region "
-    "(validators.validate_region_within_parent's rule broken for the child).",
-)
 def test_changing_a_region_code_away_from_its_childrens_regions_is_refused(tmp_path, upload, tree):
     before = OrgUnit.objects.count()
     row = ["340822", "怀宁县科学技术协会", "县级科协", "340800", "340825"]
@@ -666,6 +667,14 @@ def test_a_hostile_name_is_escaped_in_the_batch_preview(tmp_path, upload, login,
     html = login("city_admin").get(f"/imports/batch/{batch.pk}/").content.decode()
     assert "&lt;script&gt;alert(1)" in html
     assert "<script>alert" not in html
+
+
+def test_hostile_cell_text_is_escaped_in_the_error_list(tmp_path, upload, login, tree):
+    batch = upload("city_admin", write_xlsx(tmp_path / "x.xlsx", [county_row(类型="<b onmouseover=x>学会")]))
+    assert batch.status == ImportBatch.Status.INVALID
+    html = login("city_admin").get(f"/imports/batch/{batch.pk}/").content.decode()
+    assert "“&lt;b onmouseover=x&gt;学会”不是可选值" in html
+    assert "<b onmouseover" not in html
 
 
 # ---- 7. scoping ------------------------------------------------------------------------------

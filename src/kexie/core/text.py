@@ -5,8 +5,6 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
 
 def clean_text(value: str) -> str:
     """Normalise to NFC, trim, collapse inner runs of whitespace."""
@@ -14,8 +12,9 @@ def clean_text(value: str) -> str:
 
 
 def validate_plain_text(value: str) -> None:
-    """Refuse invisible control and bidi-override characters (a common way to disguise names)."""
-    if _CONTROL.search(value):
+    """Refuse invisible characters: controls (Cc) and format characters (Cf: bidi overrides and marks,
+    zero-width spaces and joiners, BOM) — a common way to disguise or duplicate names."""
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
         raise ValidationError("含有不可见的控制字符，请删除后重新输入。", code="control_chars")
 
 

@@ -13,7 +13,7 @@ from kexie.accounts.models import User
 from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.core.text import clean_text, validate_plain_text
 from kexie.orgs import regions, validators
-from kexie.orgs.models import TERRITORIAL_LEVEL, Membership, OrgType, OrgUnit, Role
+from kexie.orgs.models import TERRITORIAL_LEVEL, Membership, OrgUnit, Role
 from kexie.orgs.scoping import Access, Action, scoped_models
 
 
@@ -73,13 +73,13 @@ def validate_orgunit_data(
                 validators.validate_region_within_parent(data.region_code, parent)
         except ValidationError as exc:
             errors["region_code"] = "；".join(exc.messages)
-    if (
+    changed = (
         instance is not None
         and instance.pk
-        and "org_type" not in errors
-        and data.org_type != instance.org_type
-    ):
-        # Retyping must keep every existing child validly placed under the unit.
+        and (data.org_type != instance.org_type or data.region_code != instance.region_code)
+    )
+    if changed and "org_type" not in errors and "region_code" not in errors:
+        # A new type or region must keep every existing child validly placed under the unit.
         stand_in = OrgUnit(
             name=data.name,
             org_type=data.org_type,
@@ -89,9 +89,12 @@ def validate_orgunit_data(
         for child in OrgUnit.objects.filter(depth=instance.depth + 1, path__startswith=instance.path):
             try:
                 validators.validate_placement(child.org_type, stand_in)
-            except ValidationError:
-                errors["org_type"] = (
-                    f"不能改为{OrgType(data.org_type).label}：其下级“{child.name}”（{child.get_org_type_display()}）将无法隶属于它。"
+                if child.org_type in TERRITORIAL_LEVEL and child.region_code:
+                    validators.validate_region_within_parent(child.region_code, stand_in)
+            except ValidationError as exc:
+                field = "org_type" if data.org_type != instance.org_type else "region_code"
+                errors[field] = (
+                    f"不能这样修改：其下级“{child.name}”将不再符合隶属规则（{'；'.join(exc.messages)}）"
                 )
                 break
     if "code" not in errors:

@@ -1,0 +1,175 @@
+"""Activities (科普活动, 学术交流, 培训, 竞赛, 志愿服务 …): flow records — one row per event held.
+
+Participants are person-times (人次), never unique persons; online views are counted apart.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from kexie.orgs.models import OrgUnit
+
+
+class ActivityType(models.Model):
+    """A managed list (讲座/报告会, 展览, 竞赛 …); codes are stable, names may be edited."""
+
+    code = models.SlugField("代码", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=30, unique=True)
+    is_academic = models.BooleanField("属于学术交流", default=False)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "活动类型"
+        verbose_name_plural = "活动类型"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Campaign(models.Model):
+    """A campaign an activity belongs to: national (org_unit empty) or defined by a unit for its subtree."""
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=50)
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name="设立单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    first_year = models.PositiveSmallIntegerField("起始年份", null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField("截止年份", null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "活动品牌"
+        verbose_name_plural = "活动品牌"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def valid_in(self, year: int) -> bool:
+        return (self.first_year is None or year >= self.first_year) and (
+            self.last_year is None or year <= self.last_year
+        )
+
+
+class TargetGroup(models.Model):
+    """重点人群: 青少年, 农民, 产业工人, 老年人, 领导干部和公务员, 社区居民, 其他."""
+
+    code = models.SlugField("代码", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=20, unique=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "目标人群"
+        verbose_name_plural = "目标人群"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Activity(models.Model):
+    class Mode(models.TextChoices):
+        OFFLINE = "offline", "线下"
+        ONLINE = "online", "线上"
+        BOTH = "both", "线上线下结合"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "计划中"
+        HELD = "held", "已举办"
+        CANCELLED = "cancelled", "已取消"
+
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name="主办单位", on_delete=models.PROTECT, related_name="activities"
+    )
+    co_organisers = models.ManyToManyField(
+        OrgUnit, verbose_name="协办单位", blank=True, related_name="co_activities"
+    )
+    title = models.CharField("活动名称", max_length=200)
+    activity_type = models.ForeignKey(ActivityType, verbose_name="活动类型", on_delete=models.PROTECT)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="活动品牌", null=True, blank=True, on_delete=models.PROTECT
+    )
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期")
+    region_code = models.CharField("活动地区区划代码", max_length=12, blank=True)
+    venue = models.CharField("活动地点", max_length=200, blank=True)
+    mode = models.CharField("形式", max_length=10, choices=Mode.choices, default=Mode.OFFLINE)
+    participants = models.PositiveIntegerField("参与人次", default=0)
+    online_views = models.PositiveBigIntegerField("线上浏览量", default=0)
+    sci_workers = models.PositiveIntegerField("参与科技工作者人次", default=0)
+    volunteers = models.PositiveIntegerField("参与志愿者人次", default=0)
+    target_groups = models.ManyToManyField(TargetGroup, verbose_name="目标人群", blank=True)
+    is_key = models.BooleanField("重点活动", default=False)
+    description = models.TextField("活动简介", blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.HELD)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch",
+        verbose_name="导入批次",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(m2m_fields=[target_groups, co_organisers])
+
+    class Meta:
+        verbose_name = "活动"
+        verbose_name_plural = "活动"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="activity_dates_order"
+            ),
+            # natural key for imports: the same organiser, title and start date is the same activity
+            models.UniqueConstraint(fields=["org_unit", "title", "start_date"], name="activity_natural_key"),
+        ]
+        indexes = [
+            models.Index(fields=["start_date"]),
+            models.Index(fields=["org_unit", "start_date"]),
+            models.Index(fields=["activity_type", "start_date"]),
+            models.Index(fields=["campaign", "start_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attachment(models.Model):
+    """A photo or document attached to an activity (size- and type-checked by the service)."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "照片"
+        DOCUMENT = "document", "附件"
+
+    activity = models.ForeignKey(
+        Activity, verbose_name="活动", on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
+    file = models.FileField("文件", upload_to="activities/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveIntegerField("大小")
+    content_type = models.CharField("类型", max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "活动附件"
+        verbose_name_plural = "活动附件"
+
+    def __str__(self) -> str:
+        return self.original_name
