@@ -174,13 +174,15 @@ def test_several_children_under_a_parent_created_in_the_same_file(tmp_path, uplo
 # ---- 2. re-import ----------------------------------------------------------------------------
 
 
-def test_reimporting_the_same_file_updates_and_creates_nothing(upload, commit, happy_file):
+def test_reimporting_the_same_file_changes_nothing(upload, commit, happy_file):
     commit("city_admin", upload("city_admin", happy_file))
     count = OrgUnit.objects.count()
+    history = OrgUnit.history.count()
     again = commit("city_admin", upload("city_admin", happy_file))
     assert again.status == ImportBatch.Status.COMMITTED
-    assert (again.rows_created, again.rows_updated) == (0, 3)
+    assert (again.rows_created, again.rows_updated) == (0, 0)
     assert OrgUnit.objects.count() == count
+    assert OrgUnit.history.count() == history  # no "修改信息" rows for unchanged units
 
 
 def test_reimport_with_a_new_name_renames_the_unit_by_its_code(tmp_path, upload, commit, happy_file):
@@ -201,7 +203,10 @@ def test_reimport_without_optional_columns_keeps_region_and_short_name(tmp_path,
     )
     OrgUnit.objects.filter(code="340822").update(short_name="怀宁县科协", active_from=dt.date(1985, 6, 1))
     batch = commit("city_admin", upload("city_admin", path))
-    assert (batch.status, batch.rows_updated) == (ImportBatch.Status.COMMITTED, 1)
+    assert (batch.status, batch.rows_updated) == (
+        ImportBatch.Status.COMMITTED,
+        0,
+    )  # all values kept: nothing to update
     unit = OrgUnit.objects.get(code="340822")
     assert (unit.region_code, unit.short_name, unit.active_from) == (
         "340822",

@@ -100,9 +100,9 @@ STAFF_ROLES = (Role.ADMIN, Role.FILLER, Role.REVIEWER, Role.VIEWER)
 LEVEL_ROLES = {
     "nation": (Role.SYSADMIN,),
     "province": (Role.SYSADMIN, *STAFF_ROLES),
-    "city": STAFF_ROLES,
-    "county": STAFF_ROLES,
-    "township": STAFF_ROLES,
+    "city": (Role.SYSADMIN, *STAFF_ROLES),
+    "county": (Role.SYSADMIN, *STAFF_ROLES),
+    "township": (Role.SYSADMIN, *STAFF_ROLES),
 }
 OUTSIDER = ("other_city_admin", Role.ADMIN, "341700")  # 池州市: shows that 安庆 is out of its scope
 

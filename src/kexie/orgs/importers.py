@@ -201,8 +201,10 @@ class OrgUnitImportSpec(ImportSpec):
             parent_code = str(row.values.get("parent_code") or "")
             try:
                 if data.code in existing:
-                    services.orgunit_update(access=access, unit=existing[data.code], data=data)
-                    result.updated += 1
+                    unit = existing[data.code]
+                    if services.orgunit_differs(unit, data, parent=OrgUnit.objects.get_parent(unit)):
+                        services.orgunit_update(access=access, unit=unit, data=data)
+                        result.updated += 1
                 else:
                     parent = made.get(parent_code) or existing[parent_code]
                     made[data.code] = services.orgunit_create(

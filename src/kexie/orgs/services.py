@@ -3,6 +3,7 @@ leaves a history row (django-simple-history) that says who changed what and why.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 
@@ -106,6 +107,18 @@ def validate_orgunit_data(
     return errors
 
 
+EDITABLE_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "org_type",
+    "level",
+    "region_code",
+    "region_code_year",
+    "active_from",
+)
+
+
 def _apply(unit: OrgUnit, data: OrgUnitData, parent: OrgUnit | None) -> None:
     unit.code = data.code
     unit.name = data.name
@@ -151,11 +164,20 @@ def orgunit_update(*, access: Access, unit: OrgUnit, data: OrgUnitData) -> OrgUn
     if errors:
         field, message = next(iter(errors.items()))
         raise DomainError(message, field=field)
+    if not orgunit_differs(unit, data, parent=parent):
+        return unit  # nothing changed: no save, no history row (e.g. a re-import of the same file)
     old_name = unit.name
     _apply(unit, data, parent)
     unit._change_reason = f"更名：{old_name} → {unit.name}" if old_name != unit.name else "修改信息"
     unit.save()
     return unit
+
+
+def orgunit_differs(unit: OrgUnit, data: OrgUnitData, *, parent: OrgUnit | None) -> bool:
+    """Would applying `data` change any stored field of `unit`?"""
+    probe = copy.copy(unit)
+    _apply(probe, data, parent)
+    return any(getattr(probe, f) != getattr(unit, f) for f in EDITABLE_FIELDS)
 
 
 @transaction.atomic
