@@ -197,3 +197,17 @@ def test_pages_send_a_strict_content_security_policy(tree, login):
     script_src = next(d for d in header.split("; ") if d.startswith("script-src"))
     assert script_src.startswith("script-src 'self'")
     assert "unsafe" not in script_src
+
+
+def test_user_list_paginates_with_the_shared_footer(tree, people, login):
+    from tests.factories import make_user
+
+    for i in range(30):
+        make_user(f"extra_{i:02d}", tree["township"], Role.VIEWER)
+    client = login("county_admin")
+    first = client.get("/orgs/users/").content.decode()
+    assert "第 1/2 页" in first
+    assert "?page=2" in first
+    second = client.get("/orgs/users/", {"page": 2}).content.decode()
+    assert "第 2/2 页" in second
+    assert "上一页" in second
