@@ -45,3 +45,37 @@ def standard_tree() -> dict[str, OrgUnit]:
     for unit in t.values():
         unit.refresh_from_db()
     return t
+
+
+def make_activity(
+    org_unit: OrgUnit,
+    title: str = "科普讲座",
+    start_date=None,
+    *,
+    activity_type: str = "lecture",
+    campaign: str | None = None,
+    target_groups: tuple[str, ...] = (),
+    co_organisers: tuple[OrgUnit, ...] = (),
+    **fields,
+):
+    """An activity written straight to the database (no service rules; history as simple-history
+    writes it). `activity_type`, `campaign` and `target_groups` are codes; dates default to 2024-05-20."""
+    import datetime as dt
+
+    from kexie.activities.models import Activity, ActivityType, Campaign, TargetGroup
+
+    start_date = start_date or dt.date(2024, 5, 20)
+    fields.setdefault("end_date", start_date)
+    activity = Activity.objects.create(
+        org_unit=org_unit,
+        title=title,
+        start_date=start_date,
+        activity_type=ActivityType.objects.get(code=activity_type),
+        campaign=Campaign.objects.get(code=campaign) if campaign else None,
+        **fields,
+    )
+    if target_groups:
+        activity.target_groups.set(TargetGroup.objects.filter(code__in=target_groups))
+    if co_organisers:
+        activity.co_organisers.set(co_organisers)
+    return activity

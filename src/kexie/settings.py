@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kexie.orgs",
     "kexie.imports",
     "kexie.activities",
+    "kexie.indicators",
     "kexie.web",
 ]
 

@@ -7,4 +7,6 @@ urlpatterns = [
     path("accounts/", include("kexie.accounts.urls")),
     path("orgs/", include("kexie.orgs.urls")),
     path("imports/", include("kexie.imports.urls")),
+    path("activities/", include("kexie.activities.urls")),
+    path("indicators/", include("kexie.indicators.urls")),
 ]

@@ -178,7 +178,7 @@ def test_user_form_refuses_units_outside_scope(tree, login):
 
 
 def test_unbuilt_sections_say_so_and_show_no_figures(tree, login):
-    body = login("county_filler").get("/s/activities/").content.decode()
+    body = login("county_filler").get("/s/bases/").content.decode()
     assert "尚在建设中" in body
     assert "没有任何数据或统计数字" in body
 

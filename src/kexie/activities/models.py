@@ -167,6 +167,9 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
+    # kept so that undoing the deletion of an activity can bring its attachments back
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "活动附件"
         verbose_name_plural = "活动附件"

@@ -48,7 +48,8 @@ SECTIONS: tuple[Section, ...] = (
         "literacy",
         "科学素质",
         (
-            Item("科普活动", slug="activities"),
+            Item("科普活动", "activities:list"),
+            Item("批量导入科普活动", "imports:upload", Action.ENTER, slug="activities"),
             Item("科普基地", slug="bases"),
             Item("科技志愿服务", slug="volunteers"),
         ),
@@ -69,7 +70,11 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "statistics",
         "统计报表",
-        (Item("统计年报", slug="statistics"), Item("工作报告", slug="reports")),
+        (
+            Item("统计年报", slug="statistics"),
+            Item("工作报告", slug="reports"),
+            Item("指标目录", "indicators:catalogue"),
+        ),
     ),
     Section(
         "system",

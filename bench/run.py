@@ -1,0 +1,318 @@
+"""Times the province dashboard: hand-written SQL (bench.baseline) and the indicator engine, same
+process, same database, same figures; prints the table and the engine/baseline ratio.
+
+    PYTHONPATH=src:. .venv/bin/python -m bench.run --activities 100000 [--database-url URL]
+
+The bench database is built with bench.generate, or reused when its activity count matches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bench import _db, generate
+
+TARGET_RATIO = 1.5  # engine within 1.5× of the hand-written SQL (issue #3)
+TARGET_DASHBOARD_MS = 300  # province-wide dashboard at 1M activities on PostgreSQL
+
+
+@dataclass
+class Timing:
+    label: str
+    cold_ms: float
+    warm_ms: list[float]
+    peak_mb: float | None = None  # Python allocations during one call (tracemalloc)
+    queries: int = 0  # SQL statements of one call
+    sql_ms: float = 0.0  # time inside cursor.execute of one (warm) call: the rest is Python
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.warm_ms)
+
+
+def _ms(fn: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = fn()
+    return (time.perf_counter() - started) * 1000, result
+
+
+def measure(
+    label: str, fn: Callable[[], object], repeat: int, *, memory: bool = True
+) -> tuple[Timing, object]:
+    """Cold = the first call on a fresh database connection (the server's and the OS's caches stay
+    warm); warm = `repeat` calls after it. Then one untimed call under tracemalloc."""
+    from django.db import connection
+
+    connection.close()
+    cold, result = _ms(fn)
+    warm = [_ms(fn)[0] for _ in range(repeat)]
+    log = _SqlLog()
+    with connection.execute_wrapper(log):
+        fn()
+    peak = None
+    if memory:
+        tracemalloc.start()
+        fn()
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return Timing(label, cold, warm, peak, len(log.ms), sum(log.ms)), result
+
+
+class _SqlLog:
+    """Execute wrapper: the time of each statement (fetching included for Django's cursors)."""
+
+    def __init__(self) -> None:
+        self.ms: list[float] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms.append((time.perf_counter() - started) * 1000)
+
+
+# --------------------------------------------------------------------------- the indicator engine
+
+
+def engine_access(root):
+    """A system-administrator Access at the province (what a province user's request would carry)."""
+    from kexie.orgs.models import Role
+    from kexie.orgs.scoping import Access, Grant
+
+    grant = Grant(
+        membership_id=0, unit_id=root.pk, unit_path=root.path, unit_name=root.name, role=Role.SYSADMIN
+    )
+    return Access(user_id=0, grants=(grant,), active=grant)
+
+
+def engine_dashboard(engine, access, root, year: int) -> dict:
+    """The dashboard's engine calls — the same figures as bench.baseline.dashboard(), same shape:
+    one evaluate() for the five totals by child, one per breakdown (activity type, campaign)."""
+    from bench.baseline import OWN, TOTAL, TOTALS
+
+    periods = [str(year), *(f"{year}-{m:02d}" for m in range(1, 13))]
+    totals = engine.evaluate(access=access, indicators=TOTALS, periods=periods, unit=root, by="child")
+    breakdowns = {
+        name: engine.evaluate(
+            access=access,
+            indicators=["popsci_activities"],
+            periods=periods,
+            unit=root,
+            by="child",
+            breakdown=dim,
+        )
+        for name, dim in (("by_type", "type"), ("by_campaign", "campaign"))
+    }
+
+    def slots(result, code, period, key=None):
+        cells = {
+            OWN: result.own(code, period, key=key).value,
+            TOTAL: result.value(code, period, key=key).value,
+        }
+        for child in result.children:
+            cells[child.code] = result.value(code, period, child, key=key).value
+        return cells
+
+    out: dict = {
+        "unit": root.code,
+        "year": year,
+        "children": {c.code: c.name for c in totals.children},
+        "totals": {},
+    }
+    for period in periods:
+        out["totals"][period] = {}
+        for code in TOTALS:
+            for slot, value in slots(totals, code, period).items():
+                out["totals"][period].setdefault(slot, {})[code] = int(value or 0)
+    for name, result in breakdowns.items():
+        out[name] = {}
+        for period in periods:
+            cells: dict = {}
+            for key, _label in result.keys:
+                for slot, value in slots(result, "popsci_activities", period, key).items():
+                    cells.setdefault(slot, {})
+                    if value:
+                        cells[slot][key] = int(value)
+            for slot in out["totals"][period]:
+                cells.setdefault(slot, {})
+            out[name][period] = cells
+    return out
+
+
+def time_engine(root, year: int, repeat: int) -> tuple[Timing | None, dict | None, str]:
+    """>>> ENGINE HOOK <<< Times the indicator engine's dashboard calls (kexie.indicators.engine).
+
+    Returns (timing, figures, note). When the engine cannot be imported or its API does not answer
+    these calls, returns no timing and says why: never a made-up number."""
+    try:
+        from kexie.indicators import engine
+    except ImportError as exc:
+        return None, None, f"engine: not available yet ({exc})"
+    access = engine_access(root)
+    try:
+        timing, figures = measure(
+            "engine · dashboard (3 evaluate() calls)",
+            lambda: engine_dashboard(engine, access, root, year),
+            repeat,
+        )
+    except (AttributeError, TypeError, LookupError, NotImplementedError) as exc:
+        return None, None, f"engine: not available yet (its API did not answer the dashboard calls: {exc!r})"
+    return timing, figures, ""
+
+
+# --------------------------------------------------------------------------- comparison and output
+
+
+def differences(expected: dict, actual: dict, limit: int = 20) -> list[str]:
+    """Cells where the engine's figures differ from the baseline's (breakdowns compared without zeros)."""
+    out: list[str] = []
+    if expected["children"] != actual["children"]:
+        out.append(f"children differ: {expected['children']} vs {actual['children']}")
+    for family in ("totals", "by_type", "by_campaign"):
+        for period, slots in expected[family].items():
+            for slot, cells in slots.items():
+                other = actual[family].get(period, {}).get(slot)
+                if other is None:
+                    out.append(f"{family} {period} {slot}: missing in engine result")
+                    continue
+                mine = {k: v for k, v in cells.items() if v or family == "totals"}
+                theirs = {k: v for k, v in other.items() if v or family == "totals"}
+                if mine != theirs:
+                    for k in sorted(set(mine) | set(theirs)):
+                        if mine.get(k) != theirs.get(k):
+                            out.append(
+                                f"{family} {period} {slot} {k!r}: baseline {mine.get(k)} engine {theirs.get(k)}"
+                            )
+                if len(out) >= limit:
+                    return out
+    return out
+
+
+def print_timings(rows: list[Timing]) -> None:
+    print(
+        f"{'what':<44}{'cold ms':>10}{'warm median':>13}{'min':>9}{'max':>9}{'queries':>9}{'in SQL ms':>11}"
+        f"{'py peak MB':>12}"
+    )
+    for t in rows:
+        peak = f"{t.peak_mb:.1f}" if t.peak_mb is not None else "—"
+        print(
+            f"{t.label:<44}{t.cold_ms:>10.1f}{t.median_ms:>13.1f}{min(t.warm_ms):>9.1f}{max(t.warm_ms):>9.1f}"
+            f"{t.queries:>9}{t.sql_ms:>11.1f}{peak:>12}"
+        )
+
+
+def print_figures(figures: dict) -> None:
+    from bench.baseline import OWN, TOTAL, TOTALS
+
+    year = str(figures["year"])
+    names = figures["children"] | {OWN: OWN, TOTAL: TOTAL}
+    short = ("场次", "重点", "参与人次", "线上浏览量", "科技工作者人次")
+    print(f"\n{year} per child (held activities; counts/sums as in bench.baseline):")
+    print(f"{'slot':<10}{'name':<16}" + "".join(f"{h:>14}" for h in short))
+    for slot, cells in figures["totals"][year].items():
+        print(f"{slot:<10}{names[slot][:12]:<16}" + "".join(f"{cells[m]:>14,}" for m in TOTALS))
+    print(f"\n{year} by month, whole province ({TOTAL}):")
+    print(f"{'month':<10}" + "".join(f"{h:>14}" for h in short))
+    for period, slots in figures["totals"].items():
+        if period != year:
+            print(f"{period:<10}" + "".join(f"{slots[TOTAL][m]:>14,}" for m in TOTALS))
+    for family in ("by_type", "by_campaign"):
+        cells = figures[family][year][TOTAL]
+        print(
+            f"\n{year} {family} ({TOTAL}): "
+            + ", ".join(f"{k or '(none)'} {v:,}" for k, v in sorted(cells.items()))
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--activities", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--tree", choices=("anhui", "synthetic"), default="anhui")
+    parser.add_argument("--database-url", help=f"default ${_db.URL_ENV} or {_db.DEFAULT_URL}")
+    parser.add_argument("--year", type=int, default=2024)
+    parser.add_argument("--repeat", type=int, default=5, help="warm runs per measurement (median printed)")
+    parser.add_argument(
+        "--jit", choices=("server", "on", "off"), default="server", help="PostgreSQL JIT per session"
+    )
+    parser.add_argument("--show-figures", action="store_true", help="print the dashboard's figures")
+    parser.add_argument(
+        "--json", metavar="PATH", help="write the baseline's figures (and the engine's) as JSON"
+    )
+    parser.add_argument("--no-engine", action="store_true")
+    args = parser.parse_args(argv)
+
+    _db.setup(args.database_url)
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    from bench import baseline
+
+    if args.jit != "server":
+
+        def set_jit(sender, connection, **kwargs):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET jit = {'on' if args.jit == 'on' else 'off'}")
+
+        connection_created.connect(set_jit, weak=False)
+
+    print(f"database: {_db.describe()}" + (f", jit {args.jit}" if connection.vendor == "postgresql" else ""))
+    generate.ensure(args.activities, seed=args.seed, tree=args.tree)
+    root = generate.province_root()
+    n = generate.activity_count()
+    print(
+        f"\nprovince dashboard of {root.name} ({root.code}), {args.year} and its 12 months, {n:,} activities"
+    )
+
+    rows: list[Timing] = []
+    for family, fn in baseline.FAMILIES.items():
+        s = baseline.scope(root.path, args.year)
+        t, _ = measure(f"baseline · {family} (1 GROUP BY)", lambda fn=fn, s=s: fn(s), args.repeat)
+        rows.append(t)
+    base, figures = measure(
+        "baseline · dashboard (3 GROUP BY + scope)",
+        lambda: baseline.dashboard(root.path, args.year),
+        args.repeat,
+    )
+    rows.append(base)
+    engine_timing, engine_figures, note = (None, None, "engine: skipped (--no-engine)")
+    if not args.no_engine:
+        engine_timing, engine_figures, note = time_engine(root, args.year, args.repeat)
+    if engine_timing is not None:
+        rows.append(engine_timing)
+    print()
+    print_timings(rows)
+    print(f"peak RSS of this process: {generate.peak_rss_mb():.0f} MB")
+    if note:
+        print(note)
+    if engine_timing is not None:
+        ratio = engine_timing.median_ms / base.median_ms
+        verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
+        print(f"ratio engine / baseline (warm medians): {ratio:.2f}× (target ≤ {TARGET_RATIO}×: {verdict})")
+        diffs = differences(figures, engine_figures)
+        print("results equal: yes" if not diffs else f"results equal: NO ({len(diffs)}+ differences)")
+        for line in diffs:
+            print(f"  {line}")
+        if connection.vendor == "postgresql" and n >= 1_000_000:
+            ok = "met" if engine_timing.median_ms < TARGET_DASHBOARD_MS else "NOT met"
+            print(f"dashboard target < {TARGET_DASHBOARD_MS} ms at ≥ 1M on PostgreSQL: {ok}")
+    if args.show_figures:
+        print_figures(figures)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump({"baseline": figures, "engine": engine_figures}, fh, ensure_ascii=False, indent=1)
+        print(f"\nfigures written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

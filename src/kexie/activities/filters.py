@@ -1,0 +1,207 @@
+"""The filter contract of the activity list: GET parameters ↔ ActivityFilters.
+
+Other parts of the product (indicator provenance, dashboard, reports) link to the list with these
+parameters, so their names and meaning are a contract — change them only together with the callers:
+
+    period    a kexie.core.periods string (2023, 2023Q2, 2023-05, 2021..2025, 2023-03-01..2023-06-30);
+              an activity counts when its start_date falls in the period
+    unit      an org unit id: that unit and everything under it (the unit must be in scope, else 404)
+    type      ActivityType.code
+    campaign  Campaign.code
+    key       "1": 重点活动 only; "0": all but 重点活动
+    academic  "1": only types with is_academic (学术交流); "0": only the other types (科普活动 proper)
+    target    TargetGroup.code
+    status    default: held (已举办) only; "all" for every status; or one of planned/held/cancelled
+    q         text in the title or the venue
+    sort      start_date, -start_date (default), participants, -participants, title
+    page      page number (25 per page)
+
+Build links with `list_url(...)`; parse a request with `parse_filters(request.GET, access=...)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from kexie.activities.models import Activity, ActivityType, Campaign, TargetGroup
+from kexie.core.periods import Period, PeriodError
+from kexie.orgs.models import OrgUnit
+from kexie.orgs.scoping import Access, Action
+from kexie.orgs.selectors import orgunit_get
+
+PAGE_SIZE = 25
+MAX_QUERY = 50
+STATUS_ALL = "all"
+DEFAULT_SORT = "-start_date"
+SORTS: dict[str, tuple[str, ...]] = {
+    "start_date": ("start_date", "pk"),
+    "-start_date": ("-start_date", "-pk"),
+    "participants": ("participants", "pk"),
+    "-participants": ("-participants", "-pk"),
+    "title": ("title", "pk"),
+}
+SORT_LABELS = {
+    "-start_date": "最新在前",
+    "start_date": "最早在前",
+    "-participants": "人次最多在前",
+    "participants": "人次最少在前",
+    "title": "按活动名称",
+}
+PARAMS = ("period", "unit", "type", "campaign", "key", "academic", "target", "status", "q", "sort")
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    """A parsed, valid set of list filters (objects, not raw strings)."""
+
+    period: Period | None = None
+    unit: OrgUnit | None = None
+    activity_type: ActivityType | None = None
+    campaign: Campaign | None = None
+    is_key: bool | None = None  # None: both
+    academic: bool | None = None  # None: both
+    target: TargetGroup | None = None
+    status: str | None = Activity.Status.HELD  # None: every status
+    q: str = ""
+    sort: str = DEFAULT_SORT
+    errors: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def to_params(self) -> dict[str, str]:
+        """The GET parameters that reproduce these filters (defaults left out)."""
+        params: dict[str, str] = {}
+        if self.period is not None:
+            params["period"] = str(self.period)
+        if self.unit is not None:
+            params["unit"] = str(self.unit.pk)
+        if self.activity_type is not None:
+            params["type"] = self.activity_type.code
+        if self.campaign is not None:
+            params["campaign"] = self.campaign.code
+        if self.is_key is not None:
+            params["key"] = "1" if self.is_key else "0"
+        if self.academic is not None:
+            params["academic"] = "1" if self.academic else "0"
+        if self.target is not None:
+            params["target"] = self.target.code
+        if self.status is None:
+            params["status"] = STATUS_ALL
+        elif self.status != Activity.Status.HELD:
+            params["status"] = self.status
+        if self.q:
+            params["q"] = self.q
+        if self.sort != DEFAULT_SORT:
+            params["sort"] = self.sort
+        return params
+
+    def describe(self) -> list[str]:
+        """Chinese description of the active filters, e.g. for the export's note row."""
+        parts = []
+        if self.period is not None:
+            parts.append(f"期间：{self.period.label}（按开始日期）")
+        if self.unit is not None:
+            parts.append(f"单位：{self.unit.name}及下级")
+        if self.activity_type is not None:
+            parts.append(f"类型：{self.activity_type.name}")
+        if self.academic is not None:
+            parts.append("仅学术交流类" if self.academic else "不含学术交流类")
+        if self.campaign is not None:
+            parts.append(f"品牌：{self.campaign.name}")
+        if self.is_key is not None:
+            parts.append("仅重点活动" if self.is_key else "不含重点活动")
+        if self.target is not None:
+            parts.append(f"目标人群：{self.target.name}")
+        parts.append("状态：全部" if self.status is None else f"状态：{Activity.Status(self.status).label}")
+        if self.q:
+            parts.append(f"关键词：{self.q}")
+        return parts
+
+
+def _flag(params: Mapping, name: str, label: str, errors: list[str]) -> bool | None:
+    value = (params.get(name) or "").strip()
+    if value == "":
+        return None
+    if value in ("0", "1"):
+        return value == "1"
+    errors.append(f"“{label}”参数只能是 1、0 或留空，收到的是“{value[:20]}”。")
+    return None
+
+
+def _by_code(model, params: Mapping, name: str, label: str, errors: list[str]):
+    code = (params.get(name) or "").strip()
+    if not code:
+        return None
+    found = model.objects.filter(code=code).first()
+    if found is None:
+        errors.append(f"没有代码为“{code[:30]}”的{label}。")
+    return found
+
+
+def parse_filters(
+    params: Mapping, *, access: Access, default_status: str | None = Activity.Status.HELD
+) -> ActivityFilters:
+    """Parse GET parameters. Bad values become Chinese messages in `.errors` (never an exception),
+    except a `unit` outside the scope, which is a 404 like every other out-of-scope object."""
+    errors: list[str] = []
+
+    period = None
+    raw_period = (params.get("period") or "").strip()
+    if raw_period:
+        try:
+            period = Period.parse(raw_period)
+        except PeriodError as exc:
+            errors.append(exc.message)
+
+    unit = None
+    raw_unit = (params.get("unit") or "").strip()
+    if raw_unit:
+        if raw_unit.isdigit() and len(raw_unit) < 12:
+            unit = orgunit_get(access=access, pk=int(raw_unit), action=Action.VIEW)  # 404 outside scope
+        else:
+            errors.append(f"单位参数应为单位编号（数字），收到的是“{raw_unit[:20]}”。")
+
+    status: str | None = default_status
+    raw_status = (params.get("status") or "").strip()
+    if raw_status == STATUS_ALL:
+        status = None
+    elif raw_status in Activity.Status.values:
+        status = raw_status
+    elif raw_status:
+        errors.append(f"状态参数“{raw_status[:20]}”无效，可选：all、held、planned、cancelled。")
+
+    sort = (params.get("sort") or "").strip() or DEFAULT_SORT
+    if sort not in SORTS:
+        errors.append(f"排序参数“{sort[:20]}”无效，可选：{'、'.join(SORTS)}。")
+        sort = DEFAULT_SORT
+
+    return ActivityFilters(
+        period=period,
+        unit=unit,
+        activity_type=_by_code(ActivityType, params, "type", "活动类型", errors),
+        campaign=_by_code(Campaign, params, "campaign", "活动品牌", errors),
+        is_key=_flag(params, "key", "重点活动", errors),
+        academic=_flag(params, "academic", "学术交流", errors),
+        target=_by_code(TargetGroup, params, "target", "目标人群", errors),
+        status=status,
+        q=(params.get("q") or "").strip()[:MAX_QUERY],
+        sort=sort,
+        errors=tuple(errors),
+    )
+
+
+def list_url(**params: object) -> str:
+    """A link to the activity list, e.g. list_url(period="2023Q2", unit=12, type="lecture").
+
+    Keyword names are the GET parameters above; None and "" are left out."""
+    unknown = set(params) - set(PARAMS) - {"page"}
+    if unknown:
+        raise TypeError(f"unknown activity list parameters: {', '.join(sorted(unknown))}")
+    query = urlencode({k: str(v) for k, v in params.items() if v not in (None, "")})
+    return reverse("activities:list") + (f"?{query}" if query else "")

@@ -1,0 +1,604 @@
+"""Writes of activities and their attachments. Every rule about an activity lives here; forms and the
+spreadsheet import call `validate_activity_data` for their messages and these services to write.
+
+History: each create, change, deletion and restore leaves exactly one django-simple-history record
+that carries the actor, a reason and the target groups and co-organisers as they were at that moment
+(simple-history would otherwise write one record per many-to-many change, and none of the
+many-to-many rows at deletion time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kexie.activities.models import Activity, ActivityType, Attachment, Campaign, TargetGroup
+from kexie.core.errors import DomainError, PermissionDeniedError
+from kexie.core.text import clean_text, validate_plain_text
+from kexie.orgs import validators
+from kexie.orgs.models import OrgUnit
+from kexie.orgs.scoping import Access, Action
+
+MIN_YEAR = 1990
+MAX_COUNT = 2_000_000_000  # person-times: far above any real event, below the column's limit
+MAX_VIEWS = 10**12
+MAX_DESCRIPTION = 5000
+COUNT_FIELDS = {
+    "participants": "参与人次",
+    "online_views": "线上浏览量",
+    "sci_workers": "参与科技工作者人次",
+    "volunteers": "参与志愿者人次",
+}
+# A campaign renamed or replaced by law: which one to pick instead, outside its years.
+CAMPAIGN_SUCCESSORS = {"science_day": "science_month"}
+CAMPAIGN_PREDECESSORS = {v: k for k, v in CAMPAIGN_SUCCESSORS.items()}
+
+M2M_FIELDS = {"target_groups": "targetgroup", "co_organisers": "orgunit"}
+
+
+@dataclass
+class ActivityData:
+    """The editable fields of an activity, already parsed (forms and imports both produce this)."""
+
+    title: str
+    activity_type: ActivityType | None
+    org_unit: OrgUnit | None
+    start_date: dt.date | None
+    end_date: dt.date | None = None  # empty: a one-day activity
+    campaign: Campaign | None = None
+    venue: str = ""
+    region_code: str = ""
+    mode: str = Activity.Mode.OFFLINE
+    participants: int = 0
+    online_views: int = 0
+    sci_workers: int = 0
+    volunteers: int = 0
+    is_key: bool = False
+    description: str = ""
+    status: str = Activity.Status.HELD
+    target_groups: list[TargetGroup] = field(default_factory=list)
+    co_organisers: list[OrgUnit] = field(default_factory=list)
+
+    @classmethod
+    def from_activity(cls, activity: Activity) -> ActivityData:
+        return cls(
+            title=activity.title,
+            activity_type=activity.activity_type,
+            org_unit=activity.org_unit,
+            start_date=activity.start_date,
+            end_date=activity.end_date,
+            campaign=activity.campaign,
+            venue=activity.venue,
+            region_code=activity.region_code,
+            mode=activity.mode,
+            participants=activity.participants,
+            online_views=activity.online_views,
+            sci_workers=activity.sci_workers,
+            volunteers=activity.volunteers,
+            is_key=activity.is_key,
+            description=activity.description,
+            status=activity.status,
+            target_groups=list(activity.target_groups.all()),
+            co_organisers=list(activity.co_organisers.all()),
+        )
+
+
+SCALAR_FIELDS = (
+    "title",
+    "activity_type",
+    "org_unit",
+    "start_date",
+    "end_date",
+    "campaign",
+    "venue",
+    "region_code",
+    "mode",
+    "participants",
+    "online_views",
+    "sci_workers",
+    "volunteers",
+    "is_key",
+    "description",
+    "status",
+)
+
+
+# ---- validation ------------------------------------------------------------------------------
+
+
+def clean_multiline(value: str) -> str:
+    """NFC, unified line ends, trailing spaces and surplus blank lines removed (paragraphs kept)."""
+    text = unicodedata.normalize("NFC", value or "").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.rstrip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def _text_error(value: str, *, label: str, max_length: int, required: bool = False) -> str | None:
+    if not value:
+        return f"请填写{label}。" if required else None
+    if len(value) > max_length:
+        return f"{label}不能超过{max_length}个字（现有{len(value)}个）。"
+    try:
+        for line in value.split("\n"):  # line breaks are the one control character a text may hold
+            validate_plain_text(line)
+    except ValidationError as exc:
+        return "；".join(exc.messages)
+    return None
+
+
+def _count_error(value: object, label: str, limit: int) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"{label}应为整数。"
+    if value < 0:
+        return f"{label}不能为负数。"
+    if value > limit:
+        return f"{label}数值过大（{value}），请核对。"
+    return None
+
+
+def _campaign_year_error(campaign: Campaign, year: int) -> str:
+    if campaign.last_year is not None and year > campaign.last_year:
+        message = f"“{campaign.name}”只到{campaign.last_year}年为止，{year}年的活动不能选择它"
+        other = CAMPAIGN_SUCCESSORS.get(campaign.code)
+    else:
+        message = f"“{campaign.name}”自{campaign.first_year}年起才设立，{year}年的活动不能选择它"
+        other = CAMPAIGN_PREDECESSORS.get(campaign.code)
+    replacement = Campaign.objects.filter(code=other).first() if other else None
+    if replacement is not None:
+        message += f"，请选择“{replacement.name}”"
+    return message + "。"
+
+
+def validate_activity_data(data: ActivityData, *, access: Access, instance: Activity | None = None) -> dict:
+    """Check (and normalise) `data` for an activity entered by `access`; returns {field: message},
+    empty when valid. Never writes."""
+    errors: dict[str, str] = {}
+    data.title = clean_text(data.title or "")
+    data.venue = clean_text(data.venue or "")
+    data.region_code = (data.region_code or "").strip()
+    data.description = clean_multiline(data.description or "")
+    for name, label, limit, required in (
+        ("title", "活动名称", 200, True),
+        ("venue", "活动地点", 200, False),
+        ("description", "活动简介", MAX_DESCRIPTION, False),
+    ):
+        message = _text_error(getattr(data, name), label=label, max_length=limit, required=required)
+        if message:
+            errors[name] = message
+
+    organiser = data.org_unit
+    if organiser is None:
+        errors["org_unit"] = "请选择主办单位。"
+    elif not access.covers(organiser, Action.ENTER):
+        errors["org_unit"] = f"“{organiser.name}”不在您的填报范围内，或您的角色不能填报活动。"
+
+    if data.activity_type is None:
+        errors["activity_type"] = "请选择活动类型。"
+    elif not data.activity_type.is_active and (
+        instance is None or instance.activity_type_id != data.activity_type.pk
+    ):
+        errors["activity_type"] = f"活动类型“{data.activity_type.name}”已停用，请选择其他类型。"
+
+    if data.end_date is None:
+        data.end_date = data.start_date
+    start, end = data.start_date, data.end_date
+    if start is None:
+        errors["start_date"] = "请填写开始日期。"
+    elif start.year < MIN_YEAR:
+        errors["start_date"] = f"开始日期“{start:%Y-%m-%d}”过早，请核对年份。"
+    elif data.status == Activity.Status.HELD and start > timezone.localdate():
+        errors["start_date"] = "开始日期晚于今天：还没有举办的活动，请把状态设为“计划中”。"
+    if start is not None and end is not None and end < start:
+        errors["end_date"] = "结束日期不能早于开始日期。"
+    elif start is not None and end is not None and (end - start).days > 366:
+        errors["end_date"] = "活动持续超过一年，请核对结束日期（长期项目请按每次活动分别录入）。"
+    if (
+        organiser is not None
+        and "org_unit" not in errors
+        and start is not None
+        and organiser.active_to is not None
+        and start > organiser.active_to
+    ):
+        errors["org_unit"] = (
+            f"“{organiser.name}”已于{organiser.active_to:%Y年%m月%d日}撤销，不能作为之后活动的主办单位。"
+        )
+
+    if data.mode not in Activity.Mode.values:
+        errors["mode"] = f"形式应为{'、'.join(Activity.Mode.labels)}之一。"
+    if data.status not in Activity.Status.values:
+        errors["status"] = f"状态应为{'、'.join(Activity.Status.labels)}之一。"
+    if data.region_code:
+        try:
+            validators.validate_region_code(data.region_code)
+        except ValidationError as exc:
+            errors["region_code"] = "；".join(exc.messages)
+
+    for name, label in COUNT_FIELDS.items():
+        message = _count_error(getattr(data, name), label, MAX_VIEWS if name == "online_views" else MAX_COUNT)
+        if message:
+            errors[name] = message
+
+    campaign = data.campaign
+    if campaign is not None:
+        unchanged = instance is not None and instance.campaign_id == campaign.pk
+        if not campaign.is_active and not unchanged:
+            errors["campaign"] = f"活动品牌“{campaign.name}”已停用。"
+        elif start is not None and not campaign.valid_in(start.year):
+            errors["campaign"] = _campaign_year_error(campaign, start.year)
+        elif campaign.org_unit_id is not None and organiser is not None:
+            # a local brand is for the subtree of the unit that set it up
+            owner = campaign.org_unit
+            if not organiser.path.startswith(owner.path):
+                errors["campaign"] = (
+                    f"活动品牌“{campaign.name}”由“{owner.name}”设立，只适用于该单位及其下级单位主办的活动。"
+                )
+
+    for unit in data.co_organisers:
+        if organiser is not None and unit.pk == organiser.pk:
+            errors["co_organisers"] = f"“{unit.name}”已是主办单位，不必再列为协办单位。"
+        elif not access.covers(unit, Action.ENTER):
+            errors["co_organisers"] = f"协办单位“{unit.name}”不在您的填报范围内。"
+        elif unit.active_to is not None:
+            errors["co_organisers"] = f"协办单位“{unit.name}”已撤销。"
+        else:
+            continue
+        break
+
+    if not ({"org_unit", "title", "start_date"} & errors.keys()):
+        clash = Activity.objects.filter(org_unit=organiser, title=data.title, start_date=start)
+        if instance is not None and instance.pk:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            errors["title"] = (
+                f"“{organiser.name}”在{start:%Y年%m月%d日}已有名为“{data.title}”的活动，请勿重复录入（可修改原记录）。"
+            )
+    return errors
+
+
+def _check(data: ActivityData, *, access: Access, instance: Activity | None = None) -> None:
+    if not access.can(Action.ENTER):
+        raise PermissionDeniedError("您的角色不能填报活动。")
+    errors = validate_activity_data(data, access=access, instance=instance)
+    if errors:
+        field_name, message = next(iter(errors.items()))
+        raise DomainError(message, field=field_name)
+
+
+# ---- history helpers -------------------------------------------------------------------------
+
+
+def _m2m_history_model(name: str):
+    return apps.get_model("activities", f"HistoricalActivity_{name}")
+
+
+def _m2m_rows(activity: Activity) -> dict[str, list[tuple[int, int]]]:
+    """(through row id, related id) of each many-to-many field, as stored right now."""
+    rows = {}
+    for name, column in M2M_FIELDS.items():
+        through = getattr(Activity, name).through
+        rows[name] = list(through.objects.filter(activity_id=activity.pk).values_list("id", f"{column}_id"))
+    return rows
+
+
+def _attach_m2m(record, activity_id: int, rows: dict[str, list[tuple[int, int]]]) -> None:
+    """Store the many-to-many rows with a history record written without them."""
+    for name, column in M2M_FIELDS.items():
+        model = _m2m_history_model(name)
+        model.objects.filter(history=record).delete()
+        model.objects.bulk_create(
+            [
+                model(history=record, id=row_id, activity_id=activity_id, **{f"{column}_id": rel_id})
+                for row_id, rel_id in rows[name]
+            ]
+        )
+
+
+def _latest_record(activity_id: int):
+    return Activity.history.filter(id=activity_id).order_by("-history_date", "-history_id").first()
+
+
+def _set_m2m_quietly(activity: Activity, *, target_groups, co_organisers) -> None:
+    """Set the many-to-many fields without simple-history's one-record-per-change."""
+    activity.skip_history_when_saving = True
+    try:
+        activity.target_groups.set(target_groups)
+        activity.co_organisers.set(co_organisers)
+    finally:
+        del activity.skip_history_when_saving
+
+
+def _apply(activity: Activity, data: ActivityData) -> None:
+    for name in SCALAR_FIELDS:
+        setattr(activity, name, getattr(data, name))
+
+
+def _clean_fields(activity: Activity) -> None:
+    try:
+        activity.clean_fields(exclude=["org_unit", "activity_type", "campaign", "created_by", "import_batch"])
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise DomainError("；".join(messages), field=field_name) from exc
+
+
+def _save_once(activity: Activity) -> None:
+    """Save; a concurrent entry of the same activity (the natural key) becomes a domain error."""
+    try:
+        with transaction.atomic():
+            activity.save()
+    except IntegrityError as exc:
+        raise DomainError(
+            f"“{activity.org_unit.name}”在{activity.start_date:%Y年%m月%d日}已有名为“{activity.title}”的活动，请勿重复录入。",
+            field="title",
+        ) from exc
+
+
+# ---- activities ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_create(
+    *, access: Access, actor, data: ActivityData, reason: str = "新建", import_batch=None
+) -> Activity:
+    """录入活动: the organiser must lie in the actor's subtree and the role must allow 填报."""
+    _check(data, access=access)
+    activity = Activity(created_by=actor, import_batch=import_batch)
+    _apply(activity, data)
+    _clean_fields(activity)
+    activity._history_user = actor
+    activity._change_reason = reason
+    _save_once(activity)  # writes the "+" record; its many-to-many rows are added below
+    _set_m2m_quietly(activity, target_groups=data.target_groups, co_organisers=data.co_organisers)
+    _attach_m2m(_latest_record(activity.pk), activity.pk, _m2m_rows(activity))
+    return activity
+
+
+def _changed(activity: Activity, data: ActivityData) -> bool:
+    if any(getattr(activity, name) != getattr(data, name) for name in SCALAR_FIELDS):
+        return True
+    return {u.pk for u in data.co_organisers} != set(activity.co_organisers.values_list("pk", flat=True)) or {
+        g.pk for g in data.target_groups
+    } != set(activity.target_groups.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def activity_update(
+    *, access: Access, actor, activity: Activity, data: ActivityData, reason: str = "修改"
+) -> Activity:
+    """修改活动 (the current and the new organiser must both be in the actor's subtree). A change that
+    changes nothing writes no history."""
+    if not access.covers(activity.org_unit, Action.ENTER):
+        raise PermissionDeniedError(f"“{activity.org_unit.name}”的活动不在您的填报范围内。")
+    _check(data, access=access, instance=activity)
+    if not _changed(activity, data):
+        return activity
+    _apply(activity, data)
+    _clean_fields(activity)
+    _set_m2m_quietly(activity, target_groups=data.target_groups, co_organisers=data.co_organisers)
+    activity._history_user = actor
+    activity._change_reason = reason
+    _save_once(activity)  # the "~" record takes the many-to-many rows as they are now
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, access: Access, actor, activity: Activity, reason: str = "") -> int:
+    """删除活动. The row goes; the history keeps every version and the deletion, so that
+    `activity_restore` can undo it. Attachments are kept on disk for the same reason."""
+    if not access.covers(activity.org_unit, Action.ENTER):
+        raise PermissionDeniedError(f"“{activity.org_unit.name}”的活动不在您的填报范围内。")
+    pk = activity.pk
+    rows = _m2m_rows(activity)
+    for attachment in activity.attachments.all():
+        attachment._history_user = actor
+        attachment._change_reason = "随活动删除"
+        attachment.delete()
+    activity._history_user = actor
+    activity._change_reason = f"删除：{reason}" if reason else "删除"
+    activity.delete()
+    _attach_m2m(_latest_record(pk), pk, rows)
+    return pk
+
+
+@transaction.atomic
+def activity_restore(*, access: Access, actor, pk: int) -> Activity:
+    """恢复已删除的活动 (undo a deletion) from its last history record, with its target groups,
+    co-organisers and the attachments deleted together with it."""
+    record = _latest_record(pk)
+    if record is None:
+        raise DomainError("没有这条活动的记录。")
+    if record.history_type != "-":
+        raise DomainError("该活动没有被删除，无需恢复。")
+    organiser = OrgUnit.objects.filter(pk=record.org_unit_id).first()
+    if organiser is None or not access.covers(organiser, Action.ENTER):
+        raise PermissionDeniedError("该活动的主办单位不在您的填报范围内。")
+    if not ActivityType.objects.filter(pk=record.activity_type_id).exists():
+        raise DomainError("该活动的活动类型已被删除，无法恢复。")
+    if Activity.objects.filter(
+        org_unit_id=record.org_unit_id, title=record.title, start_date=record.start_date
+    ).exists():
+        raise DomainError(
+            f"“{organiser.name}”在{record.start_date:%Y年%m月%d日}已有名为“{record.title}”的活动，无法恢复（请修改现有记录）。"
+        )
+    fields = {f.attname: getattr(record, f.attname) for f in Activity._meta.concrete_fields}
+    if fields["campaign_id"] and not Campaign.objects.filter(pk=fields["campaign_id"]).exists():
+        fields["campaign_id"] = None
+    activity = Activity(**fields)
+    activity._history_user = actor
+    activity._change_reason = "恢复（撤销删除）"
+    activity.save(force_insert=True)
+    # auto_now_add stamped "now": keep the original entry time on the row and in the new record
+    Activity.objects.filter(pk=pk).update(created_at=record.created_at)
+    restored = _latest_record(pk)
+    Activity.history.filter(history_id=restored.history_id).update(created_at=record.created_at)
+    groups = _m2m_history_model("target_groups").objects.filter(history=record)
+    partners = _m2m_history_model("co_organisers").objects.filter(history=record)
+    _set_m2m_quietly(
+        activity,
+        target_groups=TargetGroup.objects.filter(pk__in=groups.values("targetgroup_id")),
+        co_organisers=OrgUnit.objects.filter(pk__in=partners.values("orgunit_id")),
+    )
+    _attach_m2m(restored, pk, _m2m_rows(activity))
+    _restore_attachments(activity, actor)
+    activity.refresh_from_db()
+    return activity
+
+
+def _restore_attachments(activity: Activity, actor) -> None:
+    History = Attachment.history.model
+    records = History.objects.filter(
+        activity_id=activity.pk, history_type="-", history_change_reason="随活动删除"
+    )
+    for rec in records.order_by("id", "-history_date", "-history_id"):
+        last = History.objects.filter(id=rec.id).order_by("-history_date", "-history_id").first()
+        if last.history_id != rec.history_id or Attachment.objects.filter(pk=rec.id).exists():
+            continue
+        if not rec.file or not default_storage.exists(rec.file):
+            continue
+        attachment = Attachment(
+            **{f.attname: getattr(rec, f.attname) for f in Attachment._meta.concrete_fields}
+        )
+        attachment._history_user = actor
+        attachment._change_reason = "随活动恢复"
+        attachment.save(force_insert=True)
+        Attachment.objects.filter(pk=rec.id).update(uploaded_at=rec.uploaded_at)
+
+
+# ---- attachments -----------------------------------------------------------------------------
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 30
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# detected kind → (Attachment.Kind, content type, accepted extensions)
+FILE_TYPES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "jpeg": (Attachment.Kind.PHOTO, "image/jpeg", (".jpg", ".jpeg")),
+    "png": (Attachment.Kind.PHOTO, "image/png", (".png",)),
+    "webp": (Attachment.Kind.PHOTO, "image/webp", (".webp",)),
+    "pdf": (Attachment.Kind.DOCUMENT, "application/pdf", (".pdf",)),
+    "docx": (Attachment.Kind.DOCUMENT, DOCX, (".docx",)),
+    "xlsx": (Attachment.Kind.DOCUMENT, XLSX, (".xlsx",)),
+}
+ACCEPTED_EXTENSIONS = tuple(ext for _, _, exts in FILE_TYPES.values() for ext in exts)
+ACCEPT_HINT = "照片（jpg、png、webp）或文档（pdf、docx、xlsx）"
+
+
+def sniff_file_type(upload) -> str | None:
+    """What the bytes are (not what the name says): jpeg, png, webp, pdf, docx, xlsx or None."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names):
+            return None  # not an Office file, or one with macros
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    return None
+
+
+def _original_name(name: str) -> str:
+    base = clean_text(Path(str(name).replace("\\", "/")).name)[:255]
+    try:
+        validate_plain_text(base)
+    except ValidationError:
+        base = "附件" + Path(base).suffix.lower()[:8]
+    return base or "附件"
+
+
+def validate_attachment(upload) -> str:
+    """The detected type (a key of FILE_TYPES) of an acceptable upload, or DomainError with the reason."""
+    name = _original_name(getattr(upload, "name", "") or "")
+    size = upload.size
+    if not size:
+        raise DomainError(f"“{name}”是空文件。", field="file")
+    if size > MAX_ATTACHMENT_BYTES:
+        raise DomainError(
+            f"“{name}”过大（{size / 1048576:.1f} MB），每个附件不能超过 {MAX_ATTACHMENT_BYTES // 1048576} MB。",
+            field="file",
+        )
+    ext = Path(name).suffix.lower()
+    if ext not in ACCEPTED_EXTENSIONS:
+        raise DomainError(f"不支持“{ext or '无扩展名'}”文件，只能上传{ACCEPT_HINT}。", field="file")
+    detected = sniff_file_type(upload)
+    if detected is None:
+        raise DomainError(
+            f"“{name}”的内容不是有效的{ACCEPT_HINT}（文件可能已损坏、被改了扩展名，或含有宏）。", field="file"
+        )
+    if ext not in FILE_TYPES[detected][2]:
+        raise DomainError(
+            f"“{name}”的扩展名是{ext}，但内容是 {detected.upper()} 文件；请改正扩展名后再上传。", field="file"
+        )
+    return detected
+
+
+@transaction.atomic
+def attachment_add(*, access: Access, actor, activity: Activity, upload) -> Attachment:
+    """上传照片或附件 (stored under MEDIA_ROOT with a random name; served only through a scoped view)."""
+    if not access.covers(activity.org_unit, Action.ENTER):
+        raise PermissionDeniedError(f"“{activity.org_unit.name}”的活动不在您的填报范围内。")
+    if activity.attachments.count() >= MAX_ATTACHMENTS:
+        raise DomainError(f"每个活动最多{MAX_ATTACHMENTS}个附件，请先删除不需要的。", field="file")
+    kind, content_type, extensions = FILE_TYPES[validate_attachment(upload)]
+    original = _original_name(upload.name)
+    attachment = Attachment(
+        activity=activity,
+        kind=kind,
+        original_name=original,
+        size=upload.size,
+        content_type=content_type,
+        uploaded_by=actor,
+    )
+    upload.seek(0)
+    attachment.file.save(f"{uuid.uuid4().hex}{extensions[0]}", upload, save=False)
+    stored = attachment.file.name
+    attachment._history_user = actor
+    attachment._change_reason = "上传附件"
+    try:
+        attachment.save()
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, access: Access, actor, attachment: Attachment) -> None:
+    """删除附件: the row (history kept) and, once committed, the file."""
+    activity = attachment.activity
+    if not access.covers(activity.org_unit, Action.ENTER):
+        raise PermissionDeniedError(f"“{activity.org_unit.name}”的活动不在您的填报范围内。")
+    stored = attachment.file.name
+    attachment._history_user = actor
+    attachment._change_reason = "删除附件"
+    attachment.delete()
+    transaction.on_commit(lambda: default_storage.delete(stored))

@@ -1,0 +1,379 @@
+"""The vocabulary of the indicator engine: record types it can count, and indicator declarations.
+
+A *record type* says how to count one kind of record: its model, the lookup to its OrgUnit, the date
+that places a record in a period, which records count at all (e.g. only activities actually held),
+the dimensions a figure can be broken down by, and how to link to the list of the records behind a
+figure. An *indicator* names a figure (code, Chinese name, unit, flow/stock, definition text) and
+says how to compute it: an aggregate over one record type, or a ratio of two indicators.
+
+Declarations live in `catalogue.py`; the engine that evaluates them lives in `engine.py`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Q
+
+from kexie.core.periods import Period
+from kexie.orgs.models import OrgUnit
+from kexie.orgs.scoping import register_scoped, scoped_models
+
+# The breakdown member of records that have no value for the dimension (no campaign, no target group).
+NO_MEMBER = ""
+
+
+# --------------------------------------------------------------------------- record types
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A breakdown of a record type: `lookup` gives the member's stable code, `label_lookup` its name.
+
+    A dimension reached through a to-many relation (an activity's target groups) puts one record
+    under several members, so its members overlap and do not add up to the total.
+    """
+
+    key: str
+    label: str
+    lookup: str
+    label_lookup: str
+    order_lookup: str | None = None
+    none_label: str = "未填写"
+
+    @property
+    def fields(self) -> list[str]:
+        """What a breakdown query groups by: code, label and (if any) display order of the member."""
+        return [self.lookup, self.label_lookup, *([self.order_lookup] if self.order_lookup else [])]
+
+
+@dataclass(frozen=True)
+class Param:
+    """How one filter condition `lookup=value` is written as a query parameter of a list page.
+
+    `values` maps the filter values the list page understands to their parameter strings; when it is
+    None, any value is written as `str(value)`. A value missing from `values` cannot be linked.
+    """
+
+    lookup: str
+    name: str
+    values: Mapping[Any, str] | None = None
+
+    def encode(self, value: Any) -> str | None:
+        if self.values is None:
+            return None if value is None or isinstance(value, (list, tuple, set, bool)) else str(value)
+        return self.values.get(value)
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What a figure covers, for building the link to its records."""
+
+    period: Period
+    unit: OrgUnit
+    own_only: bool  # only the unit's own records (本级), not its subtree
+    conditions: Mapping[str, Any]  # lookup → value, all ANDed (indicator filters + breakdown member)
+
+
+@dataclass(frozen=True)
+class ListLink:
+    """Builds the URL of a list page that shows exactly the records behind a figure.
+
+    The list page must read `period` (a Period string, filtering `date_field` of the record type to
+    the period, both ends inclusive) and `unit` (an OrgUnit id: that unit and its whole subtree), and
+    apply the record type's base filter by default (e.g. status = held). Every other condition must
+    match one of `params`; when one does not, the figure gets no link rather than a wrong one.
+    """
+
+    path: str
+    params: tuple[Param, ...] = ()
+    period_param: str = "period"
+    unit_param: str = "unit"
+    own_param: str | None = None  # e.g. "own" (=1) once the list page can show 本级 records only
+
+    @cached_property
+    def _by_lookup(self) -> dict[str, Param]:
+        return {p.lookup: p for p in self.params}
+
+    def __call__(self, target: LinkTarget) -> str | None:
+        query: list[tuple[str, str]] = [(self.period_param, str(target.period))]
+        query.append((self.unit_param, str(target.unit.pk)))
+        if target.own_only:
+            if self.own_param is None:
+                return None
+            query.append((self.own_param, "1"))
+        for lookup, value in target.conditions.items():
+            param = self._by_lookup.get(lookup)
+            encoded = param.encode(value) if param else None
+            if encoded is None:
+                return None
+            query.append((param.name, encoded))
+        return f"{self.path}?{urlencode(query)}"
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """One kind of record the engine can count (activities now; designations, people … later)."""
+
+    key: str
+    label: str
+    model: type[models.Model]
+    date_field: str
+    org_lookup: str = "org_unit"
+    base_filter: Q = dataclasses.field(default_factory=Q)
+    dimensions: Mapping[str, Dimension] = dataclasses.field(default_factory=dict)
+    link: Callable[[LinkTarget], str | None] | None = None
+
+    def dimension(self, key: str) -> Dimension:
+        try:
+            return self.dimensions[key]
+        except KeyError:
+            raise LookupError(f"{self.label}不能按“{key}”分组") from None
+
+
+_RECORD_TYPES: dict[str, RecordType] = {}
+
+
+def register_record_type(record_type: RecordType) -> RecordType:
+    """Register a record type; the model must be scoped through its org lookup (registered if not yet).
+
+    The record app normally registers its model with the scoping itself; doing it here too when it
+    has not keeps the engine from ever running an unscoped query.
+    """
+    if record_type.key in _RECORD_TYPES:
+        raise ValueError(f"record type {record_type.key!r} is already registered")
+    if record_type.model not in scoped_models():
+        register_scoped(record_type.model, via=record_type.org_lookup)
+    _RECORD_TYPES[record_type.key] = record_type
+    return record_type
+
+
+def record_type(key: str) -> RecordType:
+    try:
+        return _RECORD_TYPES[key]
+    except KeyError:
+        raise LookupError(f"unknown record type {key!r}") from None
+
+
+def record_types() -> dict[str, RecordType]:
+    return dict(_RECORD_TYPES)
+
+
+def crosses_to_many(model: type[models.Model], lookup: str) -> bool:
+    """Does `lookup` (e.g. "target_groups__code__in") walk through a to-many relation?
+
+    Such a condition joins one row per related object, which would count a record once per match;
+    the engine turns it into a subquery instead.
+    """
+    for part in lookup.split("__"):
+        try:
+            f = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False  # a lookup or transform such as "in", "gte", "year"
+        if not f.is_relation:
+            return False
+        if f.many_to_many or f.one_to_many:
+            return True
+        model = f.related_model
+    return False
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+class Kind(StrEnum):
+    FLOW = "flow"
+    STOCK = "stock"
+
+    @property
+    def label(self) -> str:
+        return {"flow": "流量（期间内发生）", "stock": "存量（时点）"}[self.value]
+
+
+class Fn(StrEnum):
+    COUNT = "count"
+    SUM = "sum"
+    COUNT_DISTINCT = "count_distinct"
+
+    @property
+    def label(self) -> str:
+        return {"count": "计数", "sum": "求和", "count_distinct": "去重计数"}[self.value]
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """count / sum / count_distinct over the records of one record type that match `filters`.
+
+    `filters` is a dict of lookups (each one can be turned into a list-page parameter, so figures get
+    provenance links) or a Q (opaque: figures get no link unless it is a plain AND of lookups).
+    count and sum add up over periods, children and to-one breakdowns; count_distinct does not.
+    """
+
+    record: str
+    fn: Fn = Fn.COUNT
+    field: str | None = None
+    filters: Mapping[str, Any] | Q = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fn", Fn(self.fn))
+        if (self.fn == Fn.COUNT) != (self.field is None):
+            raise ValueError("count takes no field; sum and count_distinct need one")
+
+    @property
+    def additive(self) -> bool:
+        return self.fn != Fn.COUNT_DISTINCT
+
+    def q(self) -> Q:
+        return self.filters if isinstance(self.filters, Q) else Q(**self.filters)
+
+    def conditions(self) -> dict[str, Any] | None:
+        """The filters as lookup → value, or None when they are not a plain AND of lookups."""
+        if not isinstance(self.filters, Q):
+            return dict(self.filters)
+        return _flat_and(self.filters)
+
+
+def _flat_and(q: Q) -> dict[str, Any] | None:
+    if q.negated or (q.connector != Q.AND and len(q.children) > 1):
+        return None
+    out: dict[str, Any] = {}
+    for child in q.children:
+        if isinstance(child, Q):
+            inner = _flat_and(child)
+            if inner is None:
+                return None
+            items = inner.items()
+        else:
+            items = [child]
+        for lookup, value in items:
+            if lookup in out and out[lookup] != value:
+                return None
+            out[lookup] = value
+    return out
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """numerator / denominator × scale, per cell; None when the denominator is 0 (not an error)."""
+
+    numerator: str
+    denominator: str
+    scale: int = 1
+
+
+@dataclass(frozen=True)
+class StockAt:
+    """Extension point: a stock counted as of a date (科普基地 in force on 31 Dec, members …).
+
+    Planned semantics: records of `record` whose validity [valid_from, valid_to] contains the last day
+    of each period (or `at`), aggregated like `Aggregate`. Added with the registries (designations);
+    the engine raises NotImplementedError until then.
+    """
+
+    record: str
+    fn: Fn = Fn.COUNT
+    field: str | None = None
+    filters: Mapping[str, Any] | Q = dataclasses.field(default_factory=dict)
+    valid_from: str = "valid_from"
+    valid_to: str = "valid_to"
+    at: date | None = None
+
+
+@dataclass(frozen=True)
+class FormValue:
+    """Extension point: a value entered on a statistics form (统计年报 cell not computable from records).
+
+    Planned semantics: the approved value of `item` on form `form` for the unit and period (本级 or
+    汇总). Added with the `statistics` app; the engine raises NotImplementedError until then.
+    """
+
+    form: str
+    item: str
+    consolidated: bool = True
+
+
+Definition = Aggregate | Ratio | StockAt | FormValue
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A named figure: what it is called, counted in, and how it is computed."""
+
+    code: str
+    name: str
+    unit: str  # 场次, 人次, 个, 次, % …
+    kind: Kind
+    definition: Definition
+    description: str  # Chinese definition text for the catalogue page
+    group: str = ""  # catalogue section
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", Kind(self.kind))
+
+
+_INDICATORS: dict[str, Indicator] = {}
+
+
+def register(*indicators: Indicator) -> None:
+    for indicator in indicators:
+        if indicator.code in _INDICATORS:
+            raise ValueError(f"indicator {indicator.code!r} is already declared")
+        _INDICATORS[indicator.code] = indicator
+
+
+def indicator(code: str) -> Indicator:
+    try:
+        return _INDICATORS[code]
+    except KeyError:
+        raise LookupError(f"未定义的指标“{code}”") from None
+
+
+def indicators() -> list[Indicator]:
+    """Every declared indicator, in declaration order."""
+    return list(_INDICATORS.values())
+
+
+def check() -> list[str]:
+    """Problems in the declarations (empty when all is well): unknown record types, fields, lookups,
+    ratio operands, and ratio cycles. Run by the tests so that a typo never reaches a figure."""
+    problems: list[str] = []
+    for ind in _INDICATORS.values():
+        d = ind.definition
+        if isinstance(d, Aggregate):
+            rt = _RECORD_TYPES.get(d.record)
+            if rt is None:
+                problems.append(f"{ind.code}: unknown record type {d.record!r}")
+                continue
+            try:
+                if d.field:
+                    rt.model._meta.get_field(d.field.split("__")[0])
+                rt.model.objects.filter(rt.base_filter & d.q()).query  # noqa: B018 - resolves lookups
+            except Exception as error:  # any resolution error is a declaration problem
+                problems.append(f"{ind.code}: {error}")
+        elif isinstance(d, Ratio):
+            for code in (d.numerator, d.denominator):
+                if code not in _INDICATORS:
+                    problems.append(f"{ind.code}: unknown operand {code!r}")
+            try:
+                _ratio_operands(ind.code, set())
+            except ValueError as error:
+                problems.append(str(error))
+    return problems
+
+
+def _ratio_operands(code: str, seen: set[str]) -> None:
+    if code in seen:
+        raise ValueError(f"{code}: ratio refers to itself")
+    d = _INDICATORS[code].definition if code in _INDICATORS else None
+    if isinstance(d, Ratio):
+        for operand in (d.numerator, d.denominator):
+            _ratio_operands(operand, seen | {code})

@@ -1,0 +1,42 @@
+import datetime as dt
+
+import pytest
+
+from kexie.activities import services
+from kexie.activities.models import ActivityType, Campaign, TargetGroup
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Attachments and import archives are written under MEDIA_ROOT: keep them out of var/."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def lecture(db):
+    return ActivityType.objects.get(code="lecture")
+
+
+@pytest.fixture
+def make_data(tree, lecture):
+    """make_data(**over) → a valid ActivityData for 怀宁县 on 2024-05-20, with fields replaced."""
+
+    def _make(**over) -> services.ActivityData:
+        base = {
+            "title": "水稻病虫害绿色防控讲座",
+            "activity_type": lecture,
+            "org_unit": tree["county"],
+            "start_date": dt.date(2024, 5, 20),
+            "participants": 120,
+        }
+        return services.ActivityData(**(base | over))
+
+    return _make
+
+
+def campaign(code: str) -> Campaign:
+    return Campaign.objects.get(code=code)
+
+
+def group(code: str) -> TargetGroup:
+    return TargetGroup.objects.get(code=code)
