@@ -16,7 +16,7 @@ env -u DATABASE_URL .venv/bin/python -m pytest "$@"
 
 PG_URL="${KEXIE_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/kexie}"
 pg_up() { .venv/bin/python - "$PG_URL" <<'PY'
-import sys, psycopg, dj_database_url
+import sys, psycopg, psycopg.sql, dj_database_url
 cfg = dj_database_url.parse(sys.argv[1])
 try:
     psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], dbname="postgres", connect_timeout=3).close()
@@ -31,7 +31,17 @@ if ! pg_up 2>/dev/null && [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/n
 fi
 if pg_up; then
   say "pytest on PostgreSQL ($PG_URL, throwaway test database)"
-  DATABASE_URL="$PG_URL" .venv/bin/python -m pytest --create-db "$@"
+  status=0
+  DATABASE_URL="$PG_URL" .venv/bin/python -m pytest --create-db "$@" || status=$?
+  # A browser test's server thread can keep a connection open past teardown; drop what is left over.
+  .venv/bin/python - "$PG_URL" <<'PY'
+import sys, psycopg, psycopg.sql, dj_database_url
+cfg = dj_database_url.parse(sys.argv[1])
+with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], dbname="postgres", autocommit=True) as conn:
+    for (name,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'test\\_kexie\\_%'").fetchall():
+        conn.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(name)))
+PY
+  [ "$status" = 0 ] || exit "$status"
 elif [ "${CI:-}" = "true" ]; then
   echo "CI=true 但无法连接 PostgreSQL（$PG_URL）：PostgreSQL 测试必须运行" >&2
   exit 1
