@@ -323,15 +323,12 @@ class ActivityImportSpec(ImportSpec):
     def validate(self, sheet: Sheet, access: Access) -> list[CellError]:
         return self._plan(sheet, access)[1]
 
-    def commit(self, sheet: Sheet, access: Access) -> CommitResult:
-        from kexie.accounts.models import User
-
+    def commit(self, sheet: Sheet, access: Access, *, batch) -> CommitResult:
         planned, errors = self._plan(sheet, access)
         if errors:
             first = errors[0]
             raise RowError(first.message, row=first.row or 0, column=first.column)
-        actor = User.objects.get(pk=access.user_id)
-        batch = _current_batch(access)
+        actor = batch.created_by
         result = CommitResult()
         for p in planned:
             try:
@@ -352,25 +349,6 @@ class ActivityImportSpec(ImportSpec):
             except DomainError as exc:
                 raise RowError(exc.message, row=p.row.number, column=LABEL.get(exc.field or "")) from exc
         return result
-
-
-def _current_batch(access: Access):
-    """The batch being committed. The pipeline does not hand it to `commit`; inside its transaction it
-    is the one committed batch of this user and spec whose counts are not written yet (every other
-    committed batch got its counts, always at least one row, in its own commit transaction)."""
-    from kexie.imports.models import ImportBatch
-
-    return (
-        ImportBatch.objects.filter(
-            spec=ACTIVITY_SPEC.key,
-            status=ImportBatch.Status.COMMITTED,
-            created_by_id=access.user_id,
-            rows_created=0,
-            rows_updated=0,
-        )
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
 
 
 ACTIVITY_SPEC = register(

@@ -133,7 +133,7 @@ def batch_commit(*, access: Access, spec: ImportSpec, batch: ImportBatch) -> Imp
                 )
                 if not won:
                     raise DomainError("该批次已被处理，请刷新页面。")
-                result = spec.commit(sheet, access)
+                result = spec.commit(sheet, access, batch=batch)
                 ImportBatch.objects.filter(pk=batch.pk).update(
                     rows_created=result.created, rows_updated=result.updated
                 )

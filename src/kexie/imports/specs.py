@@ -41,7 +41,8 @@ class ImportSpec:
     def validate(self, sheet: Sheet, access: Access) -> list[CellError]:
         raise NotImplementedError
 
-    def commit(self, sheet: Sheet, access: Access) -> CommitResult:
+    def commit(self, sheet: Sheet, access: Access, *, batch) -> CommitResult:
+        """Write the sheet; `batch` is the ImportBatch being committed (its created_by is the actor)."""
         raise NotImplementedError
 
     def preview_columns(self) -> list[Column]:

@@ -189,7 +189,7 @@ class OrgUnitImportSpec(ImportSpec):
             )
         return errors
 
-    def commit(self, sheet: Sheet, access: Access) -> CommitResult:
+    def commit(self, sheet: Sheet, access: Access, *, batch) -> CommitResult:
         order, existing, errors = self._plan(sheet, access)
         if errors:
             first = errors[0]
