@@ -557,9 +557,10 @@ def wipe_activities() -> None:
     """Deletes every activity (and its target-group and co-organiser rows) of the bench database."""
     from django.db import connection
 
-    from kexie.activities.models import Activity
+    from kexie.activities.models import Activity, ActivityMonthFact
 
     tables = [
+        ActivityMonthFact._meta.db_table,
         Activity.target_groups.through._meta.db_table,
         Activity.co_organisers.through._meta.db_table,
         Activity._meta.db_table,
@@ -703,6 +704,7 @@ def ensure(
     have = activity_count()
     if have == n and not force:
         say(f"activities: {have:,} reused (counts match)")
+        ensure_facts(say=say)
         return t, None
     if have:
         started = time.perf_counter()
@@ -715,7 +717,47 @@ def ensure(
         f"({rate:,.0f} rows/s; generate {a.seconds_generate:.1f} s, write {a.seconds_write:.1f} s, "
         f"sequences+analyze {a.seconds_finish:.1f} s); status {dict(a.by_status)}"
     )
+    ensure_facts(say=say)
     return t, a
+
+
+def vacuum_facts() -> None:
+    """Fresh planner statistics (and no dead rows) for the fact table, as after any bulk change."""
+    from django.db import connection
+
+    from kexie.activities.models import ActivityMonthFact
+
+    table = ActivityMonthFact._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"VACUUM (ANALYZE) {table}" if connection.vendor == "postgresql" else f"ANALYZE {table}"
+        )
+
+
+def ensure_facts(*, say=print) -> None:
+    """The rows above bypass the services, so the activity fact table is rebuilt here (timed) unless
+    it already adds up to the activities (sum of n per status equals the activity counts)."""
+    from django.db.models import Count, Sum
+
+    from kexie.activities import facts
+    from kexie.activities.models import Activity, ActivityMonthFact
+
+    want = dict(Activity.objects.values_list("status").annotate(Count("pk")).order_by())
+    have = dict(ActivityMonthFact.objects.values_list("status").annotate(Sum("n")).order_by())
+    if want == {k: int(v) for k, v in have.items()}:
+        vacuum_facts()
+        rows = ActivityMonthFact.objects.count()
+        say(f"activity facts: {rows:,} rows reused (they add up to the activities)")
+        return
+    started = time.perf_counter()
+    rows = facts.rebuild()
+    seconds = time.perf_counter() - started
+    vacuum_facts()
+    n = sum(want.values())
+    say(
+        f"activity facts: rebuilt, {rows:,} rows for {n:,} activities ({n / max(rows, 1):.1f} per row) "
+        f"in {seconds:.1f} s"
+    )
 
 
 def _types_line(counts: Counter) -> str:

@@ -93,13 +93,17 @@ def engine_access(root):
     return Access(user_id=0, grants=(grant,), active=grant)
 
 
-def engine_dashboard(engine, access, root, year: int) -> dict:
+def engine_dashboard(engine, access, root, year: int, source: str = "auto") -> dict:
     """The dashboard's engine calls — the same figures as bench.baseline.dashboard(), same shape:
-    one evaluate() for the five totals by child, one per breakdown (activity type, campaign)."""
+    one evaluate() for the five totals by child, one per breakdown (activity type, campaign).
+    `source` is evaluate()'s: "auto" (the fact table where it can answer) or "records"."""
     from bench.baseline import OWN, TOTAL, TOTALS
 
     periods = [str(year), *(f"{year}-{m:02d}" for m in range(1, 13))]
-    totals = engine.evaluate(access=access, indicators=TOTALS, periods=periods, unit=root, by="child")
+    extra = {} if source == "auto" else {"source": source}
+    totals = engine.evaluate(
+        access=access, indicators=TOTALS, periods=periods, unit=root, by="child", **extra
+    )
     breakdowns = {
         name: engine.evaluate(
             access=access,
@@ -108,9 +112,11 @@ def engine_dashboard(engine, access, root, year: int) -> dict:
             unit=root,
             by="child",
             breakdown=dim,
+            **extra,
         )
         for name, dim in (("by_type", "type"), ("by_campaign", "campaign"))
     }
+    used = {v for result in (totals, *breakdowns.values()) for v in getattr(result, "sources", {}).values()}
 
     def slots(result, code, period, key=None):
         cells = {
@@ -126,6 +132,7 @@ def engine_dashboard(engine, access, root, year: int) -> dict:
         "year": year,
         "children": {c.code: c.name for c in totals.children},
         "totals": {},
+        "sources": sorted(used),
     }
     for period in periods:
         out["totals"][period] = {}
@@ -147,7 +154,7 @@ def engine_dashboard(engine, access, root, year: int) -> dict:
     return out
 
 
-def time_engine(root, year: int, repeat: int) -> tuple[Timing | None, dict | None, str]:
+def time_engine(root, year: int, repeat: int, source: str = "auto") -> tuple[Timing | None, dict | None, str]:
     """>>> ENGINE HOOK <<< Times the indicator engine's dashboard calls (kexie.indicators.engine).
 
     Returns (timing, figures, note). When the engine cannot be imported or its API does not answer
@@ -157,15 +164,79 @@ def time_engine(root, year: int, repeat: int) -> tuple[Timing | None, dict | Non
     except ImportError as exc:
         return None, None, f"engine: not available yet ({exc})"
     access = engine_access(root)
+    label = "facts" if source == "auto" else source
     try:
         timing, figures = measure(
-            "engine · dashboard (3 evaluate() calls)",
-            lambda: engine_dashboard(engine, access, root, year),
+            f"engine · dashboard, {label} (3 evaluate())",
+            lambda: engine_dashboard(engine, access, root, year, source),
             repeat,
         )
     except (AttributeError, TypeError, LookupError, NotImplementedError) as exc:
         return None, None, f"engine: not available yet (its API did not answer the dashboard calls: {exc!r})"
     return timing, figures, ""
+
+
+# --------------------------------------------------------------------------- fact refresh cost
+
+
+def time_refresh(repeat: int) -> list[tuple[str, int, int, Timing]]:
+    """What keeping the fact table current costs a write: kexie.activities.facts.refresh() of
+    - the cell of one activity in the busiest cell (a unit-month with the most activities), and of
+      one in a typical cell (the median) — what every create/update/delete/restore adds;
+    - the cells of 10,000 activities (consecutive ids: spread over units and months as an import of
+      a year's 台账 would be), what a 10k-row import adds, with cells_for() timed apart.
+    Each refresh runs in a transaction that is rolled back (the facts are recomputed identically
+    anyway). Returns (label, activities, cells, timing)."""
+    from django.db import transaction
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    from kexie.activities import facts
+    from kexie.activities.models import Activity
+
+    per_cell = list(
+        Activity.objects.annotate(m=TruncMonth("start_date"))
+        .values_list("org_unit_id", "m")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "org_unit_id", "m")
+    )
+    busiest, median = per_cell[0], per_cell[len(per_cell) // 2]
+    ids = list(Activity.objects.order_by("pk").values_list("pk", flat=True)[:10_000])
+    bulk = Activity.objects.filter(pk__in=ids)
+
+    def rolled_back(fn):
+        def run():
+            with transaction.atomic():
+                fn()
+                transaction.set_rollback(True)
+
+        return run
+
+    out = []
+    for label, (unit_id, month, count) in (("busiest cell", busiest), ("median cell", median)):
+        cell = {(unit_id, facts.month_of(month))}
+        t, _ = measure(
+            f"refresh · 1 write ({label})", rolled_back(lambda c=cell: facts.refresh(c)), repeat, memory=False
+        )
+        out.append((label, count, 1, t))
+    cells = facts.cells_for(bulk)
+    t, _ = measure("cells_for · 10k activities", lambda: facts.cells_for(bulk), repeat, memory=False)
+    out.append(("cells_for", len(ids), len(cells), t))
+    t, _ = measure(
+        "refresh · 10k activities",
+        rolled_back(lambda: facts.refresh(cells)),
+        max(1, repeat // 2),
+        memory=False,
+    )
+    out.append(("bulk", len(ids), len(cells), t))
+    generate.vacuum_facts()  # the rolled-back inserts left dead rows behind
+    return out
+
+
+def print_refresh(rows) -> None:
+    print(f"{'fact refresh':<44}{'activities':>11}{'cells':>8}{'warm median ms':>16}{'queries':>9}")
+    for _label, count, cells, t in rows:
+        print(f"{t.label:<44}{count:>11,}{cells:>8,}{t.median_ms:>16.1f}{t.queries:>9}")
 
 
 # --------------------------------------------------------------------------- comparison and output
@@ -243,11 +314,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--jit", choices=("server", "on", "off"), default="server", help="PostgreSQL JIT per session"
     )
+    parser.add_argument(
+        "--work-mem",
+        metavar="SIZE",
+        help="PostgreSQL work_mem per session, e.g. 16MB (default: the server's)",
+    )
     parser.add_argument("--show-figures", action="store_true", help="print the dashboard's figures")
     parser.add_argument(
         "--json", metavar="PATH", help="write the baseline's figures (and the engine's) as JSON"
     )
     parser.add_argument("--no-engine", action="store_true")
+    parser.add_argument("--facts-only", action="store_true", help="do not time the engine on the records")
+    parser.add_argument("--no-refresh", action="store_true", help="do not time the fact refresh")
     args = parser.parse_args(argv)
 
     _db.setup(args.database_url)
@@ -256,16 +334,22 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench import baseline
 
-    if args.jit != "server":
+    if args.jit != "server" or args.work_mem:
 
-        def set_jit(sender, connection, **kwargs):
+        def set_session(sender, connection, **kwargs):
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    cursor.execute(f"SET jit = {'on' if args.jit == 'on' else 'off'}")
+                    if args.jit != "server":
+                        cursor.execute(f"SET jit = {'on' if args.jit == 'on' else 'off'}")
+                    if args.work_mem:
+                        cursor.execute("SELECT set_config('work_mem', %s, false)", [args.work_mem])
 
-        connection_created.connect(set_jit, weak=False)
+        connection_created.connect(set_session, weak=False)
 
-    print(f"database: {_db.describe()}" + (f", jit {args.jit}" if connection.vendor == "postgresql" else ""))
+    settings_note = ""
+    if connection.vendor == "postgresql":
+        settings_note = f", jit {args.jit}, work_mem {args.work_mem or 'server'}"
+    print(f"database: {_db.describe()}{settings_note}")
     generate.ensure(args.activities, seed=args.seed, tree=args.tree)
     root = generate.province_root()
     n = generate.activity_count()
@@ -284,27 +368,65 @@ def main(argv: list[str] | None = None) -> int:
         args.repeat,
     )
     rows.append(base)
+    for family, fn in baseline.FACT_FAMILIES.items():
+        s = baseline.scope(root.path, args.year)
+        t, _ = measure(f"fact SQL · {family} (1 GROUP BY)", lambda fn=fn, s=s: fn(s), args.repeat)
+        rows.append(t)
+    fact_base, fact_figures = measure(
+        "fact SQL · dashboard (3 GROUP BY + scope)",
+        lambda: baseline.dashboard(root.path, args.year, facts=True),
+        args.repeat,
+    )
+    rows.append(fact_base)
     engine_timing, engine_figures, note = (None, None, "engine: skipped (--no-engine)")
+    records_timing = records_figures = None
     if not args.no_engine:
         engine_timing, engine_figures, note = time_engine(root, args.year, args.repeat)
-    if engine_timing is not None:
-        rows.append(engine_timing)
+        if not args.facts_only:
+            records_timing, records_figures, _ = time_engine(root, args.year, args.repeat, source="records")
+    for t in (engine_timing, records_timing):
+        if t is not None:
+            rows.append(t)
     print()
     print_timings(rows)
     print(f"peak RSS of this process: {generate.peak_rss_mb():.0f} MB")
     if note:
         print(note)
+    diffs = differences(figures, fact_figures)
+    print("fact SQL equals the raw SQL: yes" if not diffs else f"fact SQL equals the raw SQL: NO {diffs[:3]}")
     if engine_timing is not None:
+        print(f"engine (default) read: {', '.join(engine_figures.pop('sources'))}")
         ratio = engine_timing.median_ms / base.median_ms
         verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
-        print(f"ratio engine / baseline (warm medians): {ratio:.2f}× (target ≤ {TARGET_RATIO}×: {verdict})")
-        diffs = differences(figures, engine_figures)
-        print("results equal: yes" if not diffs else f"results equal: NO ({len(diffs)}+ differences)")
-        for line in diffs:
-            print(f"  {line}")
+        print(
+            f"ratio engine / hand-written raw SQL (warm medians): {ratio:.2f}× (target ≤ {TARGET_RATIO}×: {verdict})"
+        )
+        print(
+            f"ratio engine / hand-written SQL over the fact table: {engine_timing.median_ms / fact_base.median_ms:.2f}×"
+        )
+        if records_timing is not None:
+            records_figures.pop("sources")
+            print(
+                f"ratio engine on records (source='records') / hand-written raw SQL: "
+                f"{records_timing.median_ms / base.median_ms:.2f}×"
+            )
+        for label, other in (("engine", engine_figures), ("engine on records", records_figures)):
+            if other is None:
+                continue
+            diffs = differences(figures, other)
+            print(
+                f"results equal ({label}): yes"
+                if not diffs
+                else f"results equal ({label}): NO ({len(diffs)}+)"
+            )
+            for line in diffs:
+                print(f"  {line}")
         if connection.vendor == "postgresql" and n >= 1_000_000:
             ok = "met" if engine_timing.median_ms < TARGET_DASHBOARD_MS else "NOT met"
             print(f"dashboard target < {TARGET_DASHBOARD_MS} ms at ≥ 1M on PostgreSQL: {ok}")
+    if not args.no_refresh:
+        print()
+        print_refresh(time_refresh(args.repeat))
     if args.show_figures:
         print_figures(figures)
     if args.json:

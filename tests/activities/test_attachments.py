@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kexie.activities import services
 from kexie.activities.models import Activity, Attachment
+from kexie.core import uploads
 from kexie.core.errors import DomainError, PermissionDeniedError
 from tests.factories import make_activity
 
@@ -57,8 +58,8 @@ def add(access_of, people, activity, name, content, who="county_filler"):
         ("合影.png", PNG, "photo", "image/png"),
         ("海报.webp", WEBP, "photo", "image/webp"),
         ("方案.pdf", PDF, "document", "application/pdf"),
-        ("总结.docx", DOCX, "document", services.DOCX),
-        ("签到表.xlsx", XLSX, "document", services.XLSX),
+        ("总结.docx", DOCX, "document", uploads.DOCX),
+        ("签到表.xlsx", XLSX, "document", uploads.XLSX),
     ],
 )
 def test_accepted_types_are_stored_with_a_random_name(

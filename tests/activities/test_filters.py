@@ -1,4 +1,5 @@
-"""The list filter contract (GET parameters → ActivityFilters → activity_list) and activity_totals."""
+"""The list filter contract (GET parameters → ActivityFilters → activity_list) and the list's totals,
+computed by the indicator engine (kexie.indicators.lists.activity_list_totals)."""
 
 import datetime as dt
 
@@ -8,6 +9,7 @@ from django.http import Http404
 from kexie.activities import selectors
 from kexie.activities.filters import list_url, parse_filters
 from kexie.activities.models import Activity, ActivityType
+from kexie.indicators.lists import activity_list_totals
 from tests.factories import make_activity
 
 D = dt.date
@@ -166,7 +168,8 @@ def test_an_activity_with_several_target_groups_is_listed_once(acts, access_of):
     access = access_of("province_sysadmin")
     qs = selectors.activity_list(access=access, filters=parse_filters({"target": "farmers"}, access=access))
     assert qs.count() == 1
-    assert selectors.activity_totals(qs) == {"count": 1, "participants": 100}
+    totals = activity_list_totals(access=access, filters=parse_filters({"target": "farmers"}, access=access))
+    assert totals == {"count": 1, "participants": 100}
 
 
 @pytest.mark.parametrize(
@@ -197,12 +200,75 @@ def test_sorting_by_title(tree, acts, access_of):
 
 def test_totals_are_count_and_participant_sum_of_the_filtered_set(acts, access_of):
     access = access_of("province_sysadmin")
-    qs = selectors.activity_list(access=access, filters=parse_filters({"period": "2023"}, access=access))
-    assert selectors.activity_totals(qs) == {"count": 3, "participants": 160}
+    totals = activity_list_totals(access=access, filters=parse_filters({"period": "2023"}, access=access))
+    assert totals == {"count": 3, "participants": 160}
 
 
-def test_totals_of_an_empty_set_are_zero(db):
-    assert selectors.activity_totals(Activity.objects.none()) == {"count": 0, "participants": 0}
+def test_totals_of_an_empty_or_invalid_list_are_zero(acts, access_of):
+    access = access_of("province_sysadmin")
+    for params in ({"period": "2030"}, {"period": "2023Q5"}):
+        totals = activity_list_totals(access=access, filters=parse_filters(params, access=access))
+        assert totals == {"count": 0, "participants": 0}
+
+
+PARAM_CASES = [
+    {},
+    {"status": "all"},
+    {"status": "planned"},
+    {"status": "cancelled", "period": "2023"},
+    {"period": "2023"},
+    {"period": "2023-09"},
+    {"period": "2023-05-01..2023-09-20"},  # not whole months: the engine counts the records
+    {"own": "1"},
+    {"unit": "county", "own": "1", "status": "all"},
+    {"unit": "county"},
+    {"type": "lecture"},
+    {"academic": "0"},
+    {"campaign": "science_day,science_month", "status": "all"},
+    {"campaign": "none"},
+    {"campaign": "science_day,none"},
+    {"key": "1"},
+    {"key": "0"},
+    {"target": "youth"},
+    {"target": "none"},
+    {"min_participants": "100"},
+    {"min_participants": "1000"},
+    {"q": "讲座"},
+    {"q": "文化馆", "status": "all"},
+]
+
+
+@pytest.mark.parametrize("params", PARAM_CASES, ids=[str(c) for c in PARAM_CASES])
+@pytest.mark.parametrize("persona", ["province_sysadmin", "county_filler"])
+def test_totals_equal_the_listed_rows(tree, acts, access_of, params, persona):
+    """The engine's totals for every filter against a count and sum of the list's own rows."""
+    access = access_of(persona)
+    params = {k: str(tree[v].pk) if k == "unit" else v for k, v in params.items()}
+    if "unit" in params and not access.covers(tree["county"]):
+        return
+    filters = parse_filters(params, access=access)
+    assert filters.is_valid, filters.errors
+    rows = list(
+        selectors.activity_list(access=access, filters=filters).values_list("participants", flat=True)
+    )
+    totals = activity_list_totals(access=access, filters=filters)
+    assert totals == {"count": len(rows), "participants": sum(rows)}
+
+
+def test_new_parameters_select_the_right_activities(tree, acts, access_of):
+    access = access_of("province_sysadmin")
+    assert listed(access, {"own": "1", "unit": str(tree["county"].pk), "status": "all"}) == titles(
+        acts, "county_may", "county_cancelled", "county_planned"
+    )
+    assert listed(access, {"campaign": "science_day,science_month", "status": "all"}) == titles(
+        acts, "township_sept", "county_planned"
+    )
+    assert listed(access, {"campaign": "none"}) == titles(acts, "county_may", "county2_feb", "other_dec")
+    assert listed(access, {"campaign": "science_day,none"}) == titles(acts, *HELD)
+    assert listed(access, {"target": "none"}) == titles(acts, "county2_feb", "other_dec")
+    assert listed(access, {"min_participants": "100"}) == titles(acts, "county_may", "county2_feb")
+    # own without a unit: the active unit's own activities
+    assert listed(access_of("county_filler"), {"own": "1"}) == titles(acts, "county_may")
 
 
 @pytest.mark.parametrize(
@@ -217,6 +283,11 @@ def test_totals_of_an_empty_set_are_zero(db):
         ({"key": "yes"}, "“重点活动”参数只能是 1、0 或留空"),
         ({"academic": "2"}, "“学术交流”参数只能是 1、0 或留空"),
         ({"status": "done"}, "状态参数“done”无效"),
+        ({"campaign": "science_day,nope"}, "没有代码为“nope”的活动品牌"),
+        ({"campaign": ",".join(f"c{n}" for n in range(21))}, "最多同时选20个"),
+        ({"own": "yes"}, "“仅本级”参数只能是 1、0 或留空"),
+        ({"min_participants": "-5"}, "应为不超过10位的整数"),
+        ({"min_participants": "1e3"}, "应为不超过10位的整数"),
         ({"sort": "venue"}, "排序参数“venue”无效"),
     ],
 )
@@ -252,6 +323,16 @@ def test_to_params_reproduces_the_filters(tree, acts, access_of):
     filters = parse_filters(params, access=access)
     assert filters.to_params() == params
     assert parse_filters(filters.to_params(), access=access) == filters
+    more = {
+        "own": "1",
+        "campaign": "science_day,science_month,none",
+        "target": "none",
+        "min_participants": "1000",
+    }
+    filters = parse_filters(more, access=access)
+    assert filters.to_params() == more
+    assert parse_filters(filters.to_params(), access=access) == filters
+    assert "品牌：全国科普日或全国科普月或无品牌" in filters.describe()
 
 
 def test_list_url_builds_contract_links_and_rejects_unknown_names(db):

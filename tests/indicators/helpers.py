@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from kexie.activities import facts
 from kexie.activities.models import Activity, ActivityType, Campaign, TargetGroup
 from kexie.core.periods import Period
 from kexie.orgs.models import OrgUnit
@@ -74,6 +75,7 @@ def make_activities(specs: Iterable[dict]) -> list[Rec]:
             for code in sorted(set(s.get("targets", ())))
         ]
     )
+    facts.refresh(facts.cells_for(Activity.objects.filter(pk__in=[a.pk for a in created])))
     return [
         Rec(
             pk=a.pk,
@@ -120,7 +122,10 @@ SPEC: dict[str, tuple] = {
     "popsci_key_share": (("ratio", "popsci_key_activities", "popsci_activities", 100), None),
     "academic_activities": ("count", lambda r: r.academic),
     "academic_participants": ("participants", lambda r: r.academic),
+    "activities": ("count", lambda r: True),
+    "participants": ("participants", lambda r: True),
     "sci_worker_participation": ("sci_workers", lambda r: True),
+    "org_units": ("stock", None),  # org units in force on the period's last day (not activities)
     "volunteer_participation": ("volunteers", lambda r: True),
 }
 
@@ -167,6 +172,8 @@ def expected(code: str, recs: list[Rec], period: Period, path: str, **kw):
         num = expected(num_code, recs, period, path, **kw)
         den = expected(den_code, recs, period, path, **kw)
         return None if not den else num / den * scale
+    if measure == "stock":
+        return units_in_force(period.end, path, own_only=kw.get("own_only", False), key=kw.get("key"))
     rows = behind(code, recs, period, path, **kw)
     if measure == "count":
         return len(rows)
@@ -175,38 +182,70 @@ def expected(code: str, recs: list[Rec], period: Period, path: str, **kw):
     return sum(getattr(r, measure) for r in rows)
 
 
+def units_in_force(day: dt.date, path: str, *, own_only: bool = False, key: str | None = None) -> int:
+    """Org units of the subtree at `path` (or only that unit) existing on `day`: founded (or no
+    date) on or before it and not closed on or before it; `key` an org type."""
+    return sum(
+        1
+        for u in OrgUnit.objects.all()
+        if (u.path == path if own_only else u.path.startswith(path))
+        and (u.active_from is None or u.active_from <= day)
+        and (u.active_to is None or u.active_to > day)
+        and (key is None or u.org_type == key)
+    )
+
+
 # --------------------------------------------------------------------------- provenance
 
 
 def listed(url: str, recs: Iterable[Rec], paths: dict[int, str] | None = None) -> list[Rec]:
-    """The records a list page following the provenance contract shows for `url`:
-    period (start date inside, both ends inclusive), unit (that unit and its subtree), type, campaign,
-    key=1, academic=1|0, target; status held by default. Unknown parameters fail the test."""
+    """The records a list page following the provenance contract (src/kexie/activities/filters.py)
+    shows for `url`: period (start date inside, both ends inclusive), unit (that unit and its
+    subtree), own=1 (the unit's own records only), type, campaign (codes separated by commas, "none"
+    for no campaign), key=1|0, academic=1|0, target (a code or "none"), min_participants, status
+    (held by default, "all", or one status). Unknown parameters fail the test."""
     parts = urlsplit(url)
     assert parts.path == "/activities/"
     params = {k: v for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
     assert all(len(v) == 1 for v in params.values()), url
     p = {k: v[0] for k, v in params.items()}
-    known = {"period", "unit", "type", "campaign", "key", "academic", "target"}
+    known = {
+        "period",
+        "unit",
+        "own",
+        "type",
+        "campaign",
+        "key",
+        "academic",
+        "target",
+        "min_participants",
+        "status",
+    }
     assert set(p) <= known, f"unexpected parameters in {url}"
     period = Period.parse(p["period"])
     unit_id = int(p["unit"])
     unit_path = paths[unit_id] if paths else OrgUnit.objects.get(pk=unit_id).path
+    status = p.get("status", Activity.Status.HELD)
+    campaigns = set(p["campaign"].split(",")) if "campaign" in p else None
     out = []
     for r in recs:
-        if r.status != Activity.Status.HELD or not period.start <= r.day <= period.end:
+        if status != "all" and r.status != status:
             continue
-        if not r.path.startswith(unit_path):
+        if not period.start <= r.day <= period.end:
+            continue
+        if not (r.path == unit_path if p.get("own") == "1" else r.path.startswith(unit_path)):
             continue
         if "type" in p and r.type_code != p["type"]:
             continue
-        if "campaign" in p and r.campaign != p["campaign"]:
+        if campaigns is not None and (r.campaign or "none") not in campaigns:
             continue
-        if p.get("key") == "1" and not r.is_key:
+        if "key" in p and r.is_key != (p["key"] == "1"):
             continue
         if "academic" in p and r.academic != (p["academic"] == "1"):
             continue
-        if "target" in p and p["target"] not in r.targets:
+        if "target" in p and (bool(r.targets) if p["target"] == "none" else p["target"] not in r.targets):
+            continue
+        if "min_participants" in p and r.participants < int(p["min_participants"]):
             continue
         out.append(r)
     return out

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -15,16 +16,22 @@ from tests.indicators.helpers import make_activities
 ALL_CODES = [i.code for i in registry.indicators()]
 
 
-def _queries(access, periods, breakdown) -> int:
+def _queries(access, periods, breakdown, source="auto") -> int:
     with CaptureQueriesContext(connection) as ctx:
         result = evaluate(
-            access=access, indicators=ALL_CODES, periods=periods, by="child", breakdown=breakdown
+            access=access,
+            indicators=ALL_CODES,
+            periods=periods,
+            by="child",
+            breakdown=breakdown,
+            source=source,
         )
         list(result)
     return len(ctx.captured_queries)
 
 
-def test_query_count_does_not_grow_with_children_or_periods(tree, access_of):
+@pytest.mark.parametrize("source", ["auto", "records"])
+def test_query_count_does_not_grow_with_children_or_periods(tree, access_of, source):
     access = access_of("city_admin")
     access.unit  # noqa: B018 - warm the per-request cache like a page does
     make_activities(
@@ -32,21 +39,55 @@ def test_query_count_does_not_grow_with_children_or_periods(tree, access_of):
         for m in range(1, 13)
     )
     few = [Period.year(2024)]
-    many = [
-        *Period.series("2023-01", "2025-12"),
-        Period.parse("2021..2025"),
-        Period.parse("2024-02-10..2024-08-20"),
-    ]
-    small = {b: _queries(access, few, b) for b in (None, "type", "target")}
+    many = [*Period.series("2023-01", "2025-12"), Period.parse("2021..2025"), Period.parse("2024Q2")]
+    small = {b: _queries(access, few, b, source) for b in (None, "type", "target")}
 
     for n in range(12):
         unit = make_unit(tree["city"], f"3408{50 + n}", f"新设区{n}科协", OrgType.COUNTY, "")
         make_activities([{"unit": unit, "type": "exhibition", "day": dt.date(2024, 6, 1 + n)}])
-    large = {b: _queries(access, many, b) for b in (None, "type", "target")}
+    large = {b: _queries(access, many, b, source) for b in (None, "type", "target")}
 
     assert large == small
-    # children + (totals, count_distinct) without a breakdown; + the broken-down counts with one
-    assert small == {None: 3, "type": 4, "target": 4}
+    # + 1 everywhere: the org units (a stock, one query whatever the periods); + 1 with a breakdown:
+    # the members' codes and names (the counting queries group by the member's id)
+    if source == "records":
+        # children + (totals, count_distinct); a to-one breakdown's query gives the totals too (its
+        # members add up); a to-many breakdown (target groups) needs a query of its own
+        assert small == {None: 4, "type": 5, "target": 6}
+    else:
+        # children + facts (totals, distinct) + records (the target-group indicator's totals); by
+        # target group only the records can answer
+        assert small == {None: 5, "type": 6, "target": 6}
+
+
+def test_periods_that_are_not_whole_months_are_counted_from_the_records(tree, access_of):
+    make_activities([{"unit": tree["county"], "type": "lecture", "day": dt.date(2024, 6, 1)}])
+    access = access_of("city_admin")
+    whole = evaluate(access=access, indicators=["popsci_activities"], periods=["2024Q2", "2024-06"])
+    week = evaluate(access=access, indicators=["popsci_activities"], periods=["2024Q2", "2024W22"])
+    assert whole.sources == {"popsci_activities": "facts"}
+    assert week.sources == {"popsci_activities": "records"}
+    assert (
+        whole.value("popsci_activities", "2024Q2").value
+        == week.value("popsci_activities", "2024Q2").value
+        == 1
+    )
+    with pytest.raises(ValueError, match="整月"):
+        evaluate(access=access, indicators=["popsci_activities"], periods=["2024W22"], source="facts")
+
+
+def test_what_the_fact_table_answers(tree, access_of):
+    access = access_of("city_admin")
+    result = evaluate(access=access, indicators=ALL_CODES, periods=["2024"])
+    on_records = {code for code, where in result.sources.items() if where == "records"}
+    # target groups are not in the facts; org units are a stock of org units
+    assert on_records == {"popsci_youth_activities", "org_units"}
+    by_target = evaluate(
+        access=access, indicators=["popsci_activities"], periods=["2024"], breakdown="target"
+    )
+    assert by_target.sources == {"popsci_activities": "records"}
+    with pytest.raises(ValueError, match="预汇总表"):
+        evaluate(access=access, indicators=["popsci_youth_activities"], periods=["2024"], source="facts")
 
 
 def test_no_query_per_value(tree, access_of):

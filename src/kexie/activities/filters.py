@@ -6,11 +6,14 @@ parameters, so their names and meaning are a contract — change them only toget
     period    a kexie.core.periods string (2023, 2023Q2, 2023-05, 2021..2025, 2023-03-01..2023-06-30);
               an activity counts when its start_date falls in the period
     unit      an org unit id: that unit and everything under it (the unit must be in scope, else 404)
+    own       "1": only the unit's own activities (本级), not those of the units under it
     type      ActivityType.code
-    campaign  Campaign.code
+    campaign  Campaign.code, or several separated by commas (any of them); "none": activities without
+              a campaign (may be combined: "st_week,none")
     key       "1": 重点活动 only; "0": all but 重点活动
     academic  "1": only types with is_academic (学术交流); "0": only the other types (科普活动 proper)
-    target    TargetGroup.code
+    target    TargetGroup.code; "none": activities without a target group
+    min_participants  a whole number: activities with at least that many participants (参与人次)
     status    default: held (已举办) only; "all" for every status; or one of planned/held/cancelled
     q         text in the title or the venue
     sort      start_date, -start_date (default), participants, -participants, title
@@ -51,7 +54,22 @@ SORT_LABELS = {
     "participants": "人次最少在前",
     "title": "按活动名称",
 }
-PARAMS = ("period", "unit", "type", "campaign", "key", "academic", "target", "status", "q", "sort")
+PARAMS = (
+    "period",
+    "unit",
+    "own",
+    "type",
+    "campaign",
+    "key",
+    "academic",
+    "target",
+    "min_participants",
+    "status",
+    "q",
+    "sort",
+)
+NONE = "none"  # "campaign=none" / "target=none": activities without one (never a code)
+MAX_CAMPAIGNS = 20
 
 
 @dataclass(frozen=True)
@@ -60,11 +78,15 @@ class ActivityFilters:
 
     period: Period | None = None
     unit: OrgUnit | None = None
+    own: bool = False  # only the unit's own activities (the active unit's when no unit is given)
     activity_type: ActivityType | None = None
-    campaign: Campaign | None = None
+    campaigns: tuple[Campaign, ...] = ()  # any of them (with campaign_none: or none at all)
+    campaign_none: bool = False
     is_key: bool | None = None  # None: both
     academic: bool | None = None  # None: both
     target: TargetGroup | None = None
+    target_none: bool = False  # activities without any target group
+    min_participants: int | None = None
     status: str | None = Activity.Status.HELD  # None: every status
     q: str = ""
     sort: str = DEFAULT_SORT
@@ -74,6 +96,11 @@ class ActivityFilters:
     def is_valid(self) -> bool:
         return not self.errors
 
+    @property
+    def campaign(self) -> Campaign | None:
+        """The one campaign filtered by (for the filter bar's select), if exactly one."""
+        return self.campaigns[0] if len(self.campaigns) == 1 and not self.campaign_none else None
+
     def to_params(self) -> dict[str, str]:
         """The GET parameters that reproduce these filters (defaults left out)."""
         params: dict[str, str] = {}
@@ -81,16 +108,22 @@ class ActivityFilters:
             params["period"] = str(self.period)
         if self.unit is not None:
             params["unit"] = str(self.unit.pk)
+        if self.own:
+            params["own"] = "1"
         if self.activity_type is not None:
             params["type"] = self.activity_type.code
-        if self.campaign is not None:
-            params["campaign"] = self.campaign.code
+        if self.campaigns or self.campaign_none:
+            params["campaign"] = ",".join([c.code for c in self.campaigns] + [NONE] * self.campaign_none)
         if self.is_key is not None:
             params["key"] = "1" if self.is_key else "0"
         if self.academic is not None:
             params["academic"] = "1" if self.academic else "0"
         if self.target is not None:
             params["target"] = self.target.code
+        elif self.target_none:
+            params["target"] = NONE
+        if self.min_participants is not None:
+            params["min_participants"] = str(self.min_participants)
         if self.status is None:
             params["status"] = STATUS_ALL
         elif self.status != Activity.Status.HELD:
@@ -106,18 +139,24 @@ class ActivityFilters:
         parts = []
         if self.period is not None:
             parts.append(f"期间：{self.period.label}（按开始日期）")
-        if self.unit is not None:
-            parts.append(f"单位：{self.unit.name}及下级")
+        if self.unit is not None or self.own:
+            name = self.unit.name if self.unit is not None else "本单位"
+            parts.append(f"单位：{name}（本级）" if self.own else f"单位：{name}及下级")
         if self.activity_type is not None:
             parts.append(f"类型：{self.activity_type.name}")
         if self.academic is not None:
             parts.append("仅学术交流类" if self.academic else "不含学术交流类")
-        if self.campaign is not None:
-            parts.append(f"品牌：{self.campaign.name}")
+        if self.campaigns or self.campaign_none:
+            names = [c.name for c in self.campaigns] + ["无品牌"] * self.campaign_none
+            parts.append(f"品牌：{'或'.join(names)}")
         if self.is_key is not None:
             parts.append("仅重点活动" if self.is_key else "不含重点活动")
         if self.target is not None:
             parts.append(f"目标人群：{self.target.name}")
+        elif self.target_none:
+            parts.append("目标人群：未填写")
+        if self.min_participants is not None:
+            parts.append(f"参与人次不少于{self.min_participants}")
         parts.append("状态：全部" if self.status is None else f"状态：{Activity.Status(self.status).label}")
         if self.q:
             parts.append(f"关键词：{self.q}")
@@ -142,6 +181,37 @@ def _by_code(model, params: Mapping, name: str, label: str, errors: list[str]):
     if found is None:
         errors.append(f"没有代码为“{code[:30]}”的{label}。")
     return found
+
+
+def _campaigns(params: Mapping, errors: list[str]) -> tuple[tuple[Campaign, ...], bool]:
+    raw = (params.get("campaign") or "").strip()
+    codes = list(dict.fromkeys(c.strip() for c in raw.split(",") if c.strip()))
+    if len(codes) > MAX_CAMPAIGNS:
+        errors.append(f"活动品牌最多同时选{MAX_CAMPAIGNS}个。")
+        return (), False
+    none = NONE in codes
+    codes = [c for c in codes if c != NONE]
+    found = {c.code: c for c in Campaign.objects.filter(code__in=codes)}
+    for code in codes:
+        if code not in found:
+            errors.append(f"没有代码为“{code[:30]}”的活动品牌。")
+    return tuple(found[c] for c in codes if c in found), none
+
+
+def _target(params: Mapping, errors: list[str]) -> tuple[TargetGroup | None, bool]:
+    if (params.get("target") or "").strip() == NONE:
+        return None, True
+    return _by_code(TargetGroup, params, "target", "目标人群", errors), False
+
+
+def _minimum(params: Mapping, errors: list[str]) -> int | None:
+    raw = (params.get("min_participants") or "").strip()
+    if not raw:
+        return None
+    if raw.isdigit() and len(raw) <= 10:
+        return int(raw)
+    errors.append(f"“参与人次不少于”应为不超过10位的整数，收到的是“{raw[:20]}”。")
+    return None
 
 
 def parse_filters(
@@ -181,14 +251,21 @@ def parse_filters(
         errors.append(f"排序参数“{sort[:20]}”无效，可选：{'、'.join(SORTS)}。")
         sort = DEFAULT_SORT
 
+    own = _flag(params, "own", "仅本级", errors)
+    campaigns, campaign_none = _campaigns(params, errors)
+    target, target_none = _target(params, errors)
     return ActivityFilters(
         period=period,
         unit=unit,
+        own=bool(own),
         activity_type=_by_code(ActivityType, params, "type", "活动类型", errors),
-        campaign=_by_code(Campaign, params, "campaign", "活动品牌", errors),
+        campaigns=campaigns,
+        campaign_none=campaign_none,
         is_key=_flag(params, "key", "重点活动", errors),
         academic=_flag(params, "academic", "学术交流", errors),
-        target=_by_code(TargetGroup, params, "target", "目标人群", errors),
+        target=target,
+        target_none=target_none,
+        min_participants=_minimum(params, errors),
         status=status,
         q=(params.get("q") or "").strip()[:MAX_QUERY],
         sort=sort,

@@ -7,6 +7,7 @@ from django import forms
 
 from kexie.activities import selectors, services
 from kexie.activities.models import Activity
+from kexie.core import uploads
 from kexie.orgs.models import OrgUnit
 from kexie.orgs.scoping import Access
 
@@ -204,7 +205,7 @@ class AttachmentForm(forms.Form):
     files = MultipleFileField(
         label="照片或附件",
         widget=MultipleFileInput(
-            attrs={"class": "form-control", "accept": ",".join(services.ACCEPTED_EXTENSIONS)}
+            attrs={"class": "form-control", "accept": ",".join(uploads.ACCEPTED_EXTENSIONS)}
         ),
         error_messages={"required": "请选择要上传的文件。"},
         help_text="照片 jpg/png/webp，文档 pdf/docx/xlsx，每个不超过 10 MB，可一次选多个",

@@ -147,6 +147,66 @@ class Activity(models.Model):
         return self.title
 
 
+# 重大活动 (全国科普统计口径): an activity with at least this many participants (person-times).
+MAJOR_EVENT_PARTICIPANTS = 1000
+
+
+class ActivityMonthFact(models.Model):
+    """Activities pre-aggregated per organiser × month of the start date × type × campaign × key × status.
+
+    Derived data, never edited by hand: `kexie.activities.facts.refresh()` recomputes the cells a write
+    touches (in the writer's transaction) and `rebuild()` recomputes everything. The indicator engine
+    reads it instead of the activities when a figure can be expressed on it (src/kexie/indicators).
+
+    A cell may be spread over several rows (no unique key on purpose): when units are merged the rows
+    move with the records like every scoped model, and a refresh folds them back into one row per
+    combination. Readers must therefore always SUM the measures, never read a single row.
+    Rows exist only for combinations with at least one activity (n ≥ 1).
+    """
+
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField("月份")  # the first day of the month the activities start in
+    activity_type = models.ForeignKey(ActivityType, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, null=True, on_delete=models.CASCADE, related_name="+")
+    is_key = models.BooleanField()
+    status = models.CharField(max_length=10, choices=Activity.Status.choices)
+    n = models.PositiveIntegerField("场次")
+    n_major = models.PositiveIntegerField(f"参与人次≥{MAJOR_EVENT_PARTICIPANTS}的场次")
+    participants = models.BigIntegerField("参与人次")
+    online_views = models.BigIntegerField("线上浏览量")
+    sci_workers = models.BigIntegerField("参与科技工作者人次")
+    volunteers = models.BigIntegerField("参与志愿者人次")
+
+    class Meta:
+        verbose_name = "活动月度汇总"
+        verbose_name_plural = "活动月度汇总"
+        indexes = [
+            # covering: a dashboard reads a period's rows from the index alone (index-only scan);
+            # every column is a key column, as SQLite has no INCLUDE
+            models.Index(
+                fields=[
+                    "month",
+                    "status",
+                    "org_unit",
+                    "activity_type",
+                    "campaign",
+                    "is_key",
+                    "n",
+                    "n_major",
+                    "participants",
+                    "online_views",
+                    "sci_workers",
+                    "volunteers",
+                ],
+                name="activity_fact_covering",
+            ),
+            models.Index(fields=["org_unit", "month"], name="activity_fact_unit_month"),  # refresh()
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} {self.month:%Y-%m} {self.activity_type_id}: {self.n}"
+
+
 class Attachment(models.Model):
     """A photo or document attached to an activity (size- and type-checked by the service)."""
 

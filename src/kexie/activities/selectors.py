@@ -7,19 +7,56 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from kexie.activities.filters import SORTS, ActivityFilters
-from kexie.activities.models import Activity, ActivityType, Attachment, Campaign, TargetGroup
+from kexie.activities.models import (
+    Activity,
+    ActivityMonthFact,
+    ActivityType,
+    Attachment,
+    Campaign,
+    TargetGroup,
+)
 from kexie.core.periods import Period
 from kexie.orgs.models import OrgUnit
 from kexie.orgs.scoping import Access, Action, get_in_scope, register_scoped, scope, subtree_q
 
 register_scoped(Activity, via="org_unit")
 register_scoped(Attachment, via="activity__org_unit")
+# Derived rows: read by the indicator engine only. Scoped like the activities, so a unit merge moves
+# them together with the activities (the fact table has no unique key, so moved rows simply add up).
+register_scoped(ActivityMonthFact, via="org_unit")
 
 HistoricalActivity = Activity.history.model
 HistoricalAttachment = Attachment.history.model
+
+
+def activity_conditions(f: ActivityFilters) -> Q:
+    """The list filters other than scope, period, unit (and own) and status, as conditions on
+    Activity. The list below and the indicator engine (for the list's totals) apply the very same."""
+    q = Q()
+    if f.activity_type is not None:
+        q &= Q(activity_type__code=f.activity_type.code)
+    if f.academic is not None:
+        q &= Q(activity_type__is_academic=f.academic)
+    if f.campaigns or f.campaign_none:
+        either = Q(campaign__code__in=[c.code for c in f.campaigns]) if f.campaigns else Q()
+        if f.campaign_none:
+            either |= Q(campaign__isnull=True)
+        q &= either
+    if f.is_key is not None:
+        q &= Q(is_key=f.is_key)
+    if f.target is not None:
+        # one target group: an activity matches at most once, so the join never repeats it
+        q &= Q(target_groups__code=f.target.code)
+    elif f.target_none:
+        q &= Q(target_groups__isnull=True)
+    if f.min_participants is not None:
+        q &= Q(participants__gte=f.min_participants)
+    if f.q:
+        q &= Q(title__icontains=f.q) | Q(venue__icontains=f.q)
+    return q
 
 
 def activity_list(
@@ -32,33 +69,12 @@ def activity_list(
         qs = qs.filter(start_date__gte=f.period.start, start_date__lte=f.period.end)
     if f.unit is not None:
         qs = qs.filter(subtree_q(f.unit.path, via="org_unit"))
-    if f.activity_type is not None:
-        qs = qs.filter(activity_type=f.activity_type)
-    if f.academic is not None:
-        qs = qs.filter(activity_type__is_academic=f.academic)
-    if f.campaign is not None:
-        qs = qs.filter(campaign=f.campaign)
-    if f.is_key is not None:
-        qs = qs.filter(is_key=f.is_key)
-    if f.target is not None:
-        # a subquery rather than a join, so that an activity never appears twice
-        qs = qs.filter(
-            pk__in=Activity.target_groups.through.objects.filter(targetgroup=f.target).values("activity_id")
-        )
+    if f.own:
+        qs = qs.filter(org_unit_id=(f.unit or access.unit).pk)
+    qs = qs.filter(activity_conditions(f))
     if f.status is not None:
         qs = qs.filter(status=f.status)
-    if f.q:
-        qs = qs.filter(Q(title__icontains=f.q) | Q(venue__icontains=f.q))
     return qs.order_by(*SORTS[f.sort])
-
-
-def activity_totals(queryset: QuerySet[Activity]) -> dict[str, int]:
-    """Count and participant sum of a (filtered) activity list.
-
-    The one place list pages and exports get their figures from; it is meant to be replaced by the
-    indicator engine (same filters → same numbers) once that is available."""
-    row = queryset.order_by().aggregate(count=Count("pk"), participants=Sum("participants"))
-    return {"count": row["count"] or 0, "participants": row["participants"] or 0}
 
 
 def activity_get(*, access: Access, pk: int, action: Action = Action.VIEW) -> Activity:

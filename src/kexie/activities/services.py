@@ -12,9 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 import uuid
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -22,7 +20,9 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kexie.activities import facts
 from kexie.activities.models import Activity, ActivityType, Attachment, Campaign, TargetGroup
+from kexie.core import uploads
 from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.core.text import clean_text, validate_plain_text
 from kexie.orgs import validators
@@ -163,9 +163,13 @@ def _campaign_year_error(campaign: Campaign, year: int) -> str:
     return message + "。"
 
 
-def validate_activity_data(data: ActivityData, *, access: Access, instance: Activity | None = None) -> dict:
+def validate_activity_data(
+    data: ActivityData, *, access: Access, instance: Activity | None = None, check_natural_key: bool = True
+) -> dict:
     """Check (and normalise) `data` for an activity entered by `access`; returns {field: message},
-    empty when valid. Never writes."""
+    empty when valid. Never writes. `check_natural_key=False` skips the one query per call that looks
+    for another activity with the same organiser, title and start date (the spreadsheet import looks
+    them up for a whole chunk of rows at once)."""
     errors: dict[str, str] = {}
     data.title = clean_text(data.title or "")
     data.venue = clean_text(data.venue or "")
@@ -258,7 +262,7 @@ def validate_activity_data(data: ActivityData, *, access: Access, instance: Acti
             continue
         break
 
-    if not ({"org_unit", "title", "start_date"} & errors.keys()):
+    if check_natural_key and not ({"org_unit", "title", "start_date"} & errors.keys()):
         clash = Activity.objects.filter(org_unit=organiser, title=data.title, start_date=start)
         if instance is not None and instance.pk:
             clash = clash.exclude(pk=instance.pk)
@@ -363,7 +367,13 @@ def activity_create(
     _save_once(activity)  # writes the "+" record; its many-to-many rows are added below
     _set_m2m_quietly(activity, target_groups=data.target_groups, co_organisers=data.co_organisers)
     _attach_m2m(_latest_record(activity.pk), activity.pk, _m2m_rows(activity))
+    facts.refresh(_cells(activity))
     return activity
+
+
+def _cells(activity: Activity) -> set[facts.Cell]:
+    """The fact cell an activity (as it is in memory) lies in."""
+    return {(activity.org_unit_id, facts.month_of(activity.start_date))}
 
 
 def _changed(activity: Activity, data: ActivityData) -> bool:
@@ -385,12 +395,14 @@ def activity_update(
     _check(data, access=access, instance=activity)
     if not _changed(activity, data):
         return activity
+    before = facts.cells_for(Activity.objects.filter(pk=activity.pk))  # as stored, not as edited
     _apply(activity, data)
     _clean_fields(activity)
     _set_m2m_quietly(activity, target_groups=data.target_groups, co_organisers=data.co_organisers)
     activity._history_user = actor
     activity._change_reason = reason
     _save_once(activity)  # the "~" record takes the many-to-many rows as they are now
+    facts.refresh(before | _cells(activity))
     return activity
 
 
@@ -402,6 +414,7 @@ def activity_delete(*, access: Access, actor, activity: Activity, reason: str = 
         raise PermissionDeniedError(f"“{activity.org_unit.name}”的活动不在您的填报范围内。")
     pk = activity.pk
     rows = _m2m_rows(activity)
+    cells = facts.cells_for(Activity.objects.filter(pk=pk))
     for attachment in activity.attachments.all():
         attachment._history_user = actor
         attachment._change_reason = "随活动删除"
@@ -410,6 +423,7 @@ def activity_delete(*, access: Access, actor, activity: Activity, reason: str = 
     activity._change_reason = f"删除：{reason}" if reason else "删除"
     activity.delete()
     _attach_m2m(_latest_record(pk), pk, rows)
+    facts.refresh(cells)
     return pk
 
 
@@ -454,6 +468,7 @@ def activity_restore(*, access: Access, actor, pk: int) -> Activity:
     _attach_m2m(restored, pk, _m2m_rows(activity))
     _restore_attachments(activity, actor)
     activity.refresh_from_db()
+    facts.refresh(_cells(activity))
     return activity
 
 
@@ -479,86 +494,8 @@ def _restore_attachments(activity: Activity, actor) -> None:
 
 # ---- attachments -----------------------------------------------------------------------------
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 30
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# detected kind → (Attachment.Kind, content type, accepted extensions)
-FILE_TYPES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "jpeg": (Attachment.Kind.PHOTO, "image/jpeg", (".jpg", ".jpeg")),
-    "png": (Attachment.Kind.PHOTO, "image/png", (".png",)),
-    "webp": (Attachment.Kind.PHOTO, "image/webp", (".webp",)),
-    "pdf": (Attachment.Kind.DOCUMENT, "application/pdf", (".pdf",)),
-    "docx": (Attachment.Kind.DOCUMENT, DOCX, (".docx",)),
-    "xlsx": (Attachment.Kind.DOCUMENT, XLSX, (".xlsx",)),
-}
-ACCEPTED_EXTENSIONS = tuple(ext for _, _, exts in FILE_TYPES.values() for ext in exts)
-ACCEPT_HINT = "照片（jpg、png、webp）或文档（pdf、docx、xlsx）"
-
-
-def sniff_file_type(upload) -> str | None:
-    """What the bytes are (not what the name says): jpeg, png, webp, pdf, docx, xlsx or None."""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as zf:
-                names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        finally:
-            upload.seek(0)
-        if "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names):
-            return None  # not an Office file, or one with macros
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-    return None
-
-
-def _original_name(name: str) -> str:
-    base = clean_text(Path(str(name).replace("\\", "/")).name)[:255]
-    try:
-        validate_plain_text(base)
-    except ValidationError:
-        base = "附件" + Path(base).suffix.lower()[:8]
-    return base or "附件"
-
-
-def validate_attachment(upload) -> str:
-    """The detected type (a key of FILE_TYPES) of an acceptable upload, or DomainError with the reason."""
-    name = _original_name(getattr(upload, "name", "") or "")
-    size = upload.size
-    if not size:
-        raise DomainError(f"“{name}”是空文件。", field="file")
-    if size > MAX_ATTACHMENT_BYTES:
-        raise DomainError(
-            f"“{name}”过大（{size / 1048576:.1f} MB），每个附件不能超过 {MAX_ATTACHMENT_BYTES // 1048576} MB。",
-            field="file",
-        )
-    ext = Path(name).suffix.lower()
-    if ext not in ACCEPTED_EXTENSIONS:
-        raise DomainError(f"不支持“{ext or '无扩展名'}”文件，只能上传{ACCEPT_HINT}。", field="file")
-    detected = sniff_file_type(upload)
-    if detected is None:
-        raise DomainError(
-            f"“{name}”的内容不是有效的{ACCEPT_HINT}（文件可能已损坏、被改了扩展名，或含有宏）。", field="file"
-        )
-    if ext not in FILE_TYPES[detected][2]:
-        raise DomainError(
-            f"“{name}”的扩展名是{ext}，但内容是 {detected.upper()} 文件；请改正扩展名后再上传。", field="file"
-        )
-    return detected
+PHOTO_TYPES = {"jpeg", "png", "webp"}
 
 
 @transaction.atomic
@@ -568,8 +505,10 @@ def attachment_add(*, access: Access, actor, activity: Activity, upload) -> Atta
         raise PermissionDeniedError(f"“{activity.org_unit.name}”的活动不在您的填报范围内。")
     if activity.attachments.count() >= MAX_ATTACHMENTS:
         raise DomainError(f"每个活动最多{MAX_ATTACHMENTS}个附件，请先删除不需要的。", field="file")
-    kind, content_type, extensions = FILE_TYPES[validate_attachment(upload)]
-    original = _original_name(upload.name)
+    detected = uploads.validate_upload(upload)
+    content_type, extensions = uploads.FILE_TYPES[detected]
+    kind = Attachment.Kind.PHOTO if detected in PHOTO_TYPES else Attachment.Kind.DOCUMENT
+    original = uploads.original_name(upload.name)
     attachment = Attachment(
         activity=activity,
         kind=kind,

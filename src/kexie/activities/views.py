@@ -21,6 +21,7 @@ from kexie.activities.models import Activity, Attachment
 from kexie.core.errors import DomainError
 from kexie.core.periods import Period, PeriodError, PeriodKind
 from kexie.core.xlsx import SheetData, build_workbook, xlsx_response
+from kexie.indicators.lists import activity_list_totals  # list figures come from the engine too
 from kexie.orgs.scoping import Action
 
 
@@ -73,7 +74,7 @@ def _list_context(request, filters: ActivityFilters) -> dict:
         "filters": filters,
         "params": filters.to_params(),
         "page": page,
-        "totals": selectors.activity_totals(qs),
+        "totals": activity_list_totals(access=access, filters=filters),
         "raw": {k: request.GET.get(k, "") for k in activity_filters.PARAMS},
         "period_shortcuts": _period_shortcuts(),
         "can_enter": access.can(Action.ENTER),
@@ -97,7 +98,7 @@ def export(request):
     qs = selectors.activity_list(access=access, filters=filters, action=Action.EXPORT).prefetch_related(
         "target_groups", "co_organisers"
     )
-    totals = selectors.activity_totals(qs)
+    totals = activity_list_totals(access=access, filters=filters, action=Action.EXPORT)
     headers = [c.label for c in ACTIVITY_SPEC.columns] + ["主办单位", "录入时间", "系统编号"]
     rows = (
         [

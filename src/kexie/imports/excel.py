@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from posixpath import join as posix_join
@@ -81,6 +81,7 @@ class Row:
     number: int  # Excel row number
     values: dict[str, object]
     errors: list[CellError] = field(default_factory=list)
+    raw: list | None = field(default=None, repr=False)  # the cells as read (corrections applied)
 
 
 @dataclass
@@ -92,6 +93,16 @@ class Sheet:
     rows: list[Row]
     empty_rows: int = 0
     ignored_headers: list[str] = field(default_factory=list)
+    estimated_rows: int = 0  # rows below the header, empty ones included (known before reading them)
+    positions: dict[str, int] = field(default_factory=dict)  # key → index in the raw row
+    _stream: Iterator[Row] | None = field(default=None, repr=False)
+
+    def iter_rows(self) -> Iterator[Row]:
+        """The data rows: the kept list when there is one, otherwise the stream (consumable once)."""
+        if self._stream is None:
+            return iter(self.rows)
+        stream, self._stream = self._stream, None
+        return stream
 
 
 def column_letter(index: int) -> str:
@@ -165,10 +176,24 @@ def _sheet_files(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
     return result
 
 
+def _has_formula_tag(zf: zipfile.ZipFile, part: str) -> bool:
+    """Stream the part (1 MB at a time, never the whole XML in memory) looking for any <f> tag."""
+    tail = b""
+    with zf.open(part) as fh:
+        while chunk := fh.read(1 << 20):
+            data = tail + chunk
+            if _FORMULA_TAG.search(data):
+                return True
+            tail = data[-16:]
+    return False
+
+
 def _check_formulas(zf: zipfile.ZipFile) -> None:
     errors = []
     for sheet_name, part in _sheet_files(zf):
         try:
+            if not _has_formula_tag(zf, part):
+                continue  # the common case: one streaming pass, no per-cell parsing
             data = zf.read(part)
         except KeyError:
             continue
@@ -190,7 +215,7 @@ def _check_formulas(zf: zipfile.ZipFile) -> None:
         raise SpreadsheetError(errors)
 
 
-def _iter_sheet(path: Path) -> tuple[str, Iterator[list], int, int]:
+def _iter_sheet(path: Path) -> tuple[str, Iterator[list], int, int, int]:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several error types for broken files
@@ -205,12 +230,32 @@ def _iter_sheet(path: Path) -> tuple[str, Iterator[list], int, int]:
     sheet = workbook.get_sheet_by_name(visible[0])
     # calamine pads leading empty rows but starts each row at the first used column
     _first_row, first_col = sheet.start or (0, 0)
-    return visible[0], sheet.iter_rows(), 0, first_col
+    return visible[0], sheet.iter_rows(), 0, first_col, sheet.height
 
 
 def read_sheet(path: Path, columns: tuple[Column, ...], *, max_rows: int) -> Sheet:
-    """Find the header (it may sit below a title row), map columns, and type every cell."""
-    sheet_name, rows_iter, row_offset, col_offset = _iter_sheet(path)
+    """Find the header (it may sit below a title row), map columns, and type every cell; all rows
+    are kept in `sheet.rows` (small files). Large files go through `open_sheet` and `iter_rows`."""
+    sheet = open_sheet(path, columns, max_rows=max_rows)
+    sheet.rows = list(sheet.iter_rows())
+    return sheet
+
+
+Corrections = Mapping[int, Mapping[str, str]]  # Excel row number → column key → text typed on the page
+
+
+def open_sheet(
+    path: Path, columns: tuple[Column, ...], *, max_rows: int, corrections: Corrections | None = None
+) -> Sheet:
+    """Find the header and map the columns now; the data rows are typed one at a time as
+    `sheet.iter_rows()` is consumed (once), so no list of all rows is ever built in Python.
+
+    python-calamine parses the whole worksheet into its own (Rust) memory when it is opened — about
+    as large as the uncompressed cell values — and hands out one Python row at a time.
+
+    `corrections` replace cells of the file by text a user typed on the batch page (the stored file
+    itself is never changed); they are typed and checked exactly like the file's own cells."""
+    sheet_name, rows_iter, row_offset, col_offset, height = _iter_sheet(path)
     by_name: dict[str, Column] = {}
     for col in columns:
         for name in (col.label, *col.aliases):
@@ -271,33 +316,86 @@ def read_sheet(path: Path, columns: tuple[Column, ...], *, max_rows: int) -> She
     if errors:
         raise SpreadsheetError(errors)
 
-    result = Sheet(sheet_name, header_row, found_cols, letters, [], ignored_headers=ignored)
-    row_number = header_row
+    result = Sheet(
+        sheet_name, header_row, found_cols, letters, [], ignored_headers=ignored, positions=positions
+    )
+    result.estimated_rows = max(0, height - header_row)
+    result._stream = _typed_rows(result, rows_iter, positions, max_rows, corrections or {})
+    return result
+
+
+def _corrected(raw: list, fixes: Mapping[str, str], positions: dict[str, int]) -> list:
+    raw = list(raw)
+    for key, text in fixes.items():
+        pos = positions.get(key)
+        if pos is None:
+            continue
+        if pos >= len(raw):
+            raw.extend([""] * (pos + 1 - len(raw)))
+        raw[pos] = text
+    return raw
+
+
+def cell_text(value: object) -> str:
+    """A cell as a person would type it again: dates as 2025-03-01, whole numbers without “.0”."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _typed_rows(
+    sheet: Sheet,
+    rows_iter: Iterator[list],
+    positions: dict[str, int],
+    max_rows: int,
+    corrections: Corrections,
+) -> Iterator[Row]:
+    found = [
+        (key, col, positions[key], col.kind == "text" and not col.choices)
+        for key, col in sheet.columns.items()
+    ]
+    count = 0
+    row_number = sheet.header_row
     for raw in rows_iter:
         row_number += 1
+        if corrections and row_number in corrections:
+            raw = _corrected(raw, corrections[row_number], positions)
         if all(v in ("", None) or (isinstance(v, str) and not v.strip()) for v in raw):
-            result.empty_rows += 1
+            sheet.empty_rows += 1
             continue
-        if len(result.rows) >= max_rows:
+        if count >= max_rows:
             raise SpreadsheetError(
                 [
                     CellError(
                         f"数据行数超过上限（{max_rows}行），请拆分后分批导入。",
-                        sheet=sheet_name,
+                        sheet=sheet.name,
                         row=row_number,
                     )
                 ]
             )
-        row = Row(row_number, {})
-        for key, col in found_cols.items():
-            pos = positions[key]
-            raw_value = raw[pos] if pos < len(raw) else ""
+        count += 1
+        row = Row(row_number, {}, raw=raw)
+        values = row.values
+        width = len(raw)
+        for key, col, pos, plain in found:
+            raw_value = raw[pos] if pos < width else ""
+            if plain and type(raw_value) is str and raw_value and len(raw_value) <= col.max_length:
+                # the common case, without the general path's checks: stripped below max_length
+                text = raw_value.strip()
+                if text or not col.required:
+                    values[key] = text or None
+                    continue
             try:
-                row.values[key] = coerce(raw_value, col)
+                values[key] = coerce(raw_value, col)
             except ValueError as exc:
-                row.errors.append(CellError(str(exc), sheet=sheet_name, row=row_number, column=col.label))
-        result.rows.append(row)
-    return result
+                row.errors.append(CellError(str(exc), sheet=sheet.name, row=row_number, column=col.label))
+        yield row
 
 
 def coerce(value: object, col: Column) -> object:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from kexie.core.errors import DomainError
-from kexie.imports.excel import CellError, Column, Sheet
+from kexie.imports.excel import CellError, Column, Row, Sheet
 from kexie.orgs.scoping import Access, Action
 
 
@@ -26,9 +28,20 @@ class CommitResult:
 
 @dataclass
 class ImportSpec:
-    """Subclass per record type. `validate` sees the whole sheet (duplicates, cross-row rules) and
-    must not write; `commit` writes through the record type's services inside the pipeline's
-    transaction and raises DomainError (with `row`) on anything unexpected."""
+    """Subclass per record type. The pipeline streams the rows once per step:
+
+    - `prepare(rows, sheet, access, keep=…)` sees every row (each typed, with its cell errors; rows
+      with cell errors are to be skipped), checks them against the database as it is now, writes
+      nothing, and returns (plan, errors): the plan is what `write` needs, built only when `keep`
+      (at upload time only the errors matter, so nothing is kept). A spec that needs the whole
+      sheet at once (cross-row rules) may collect the rows; one that can work chunk by chunk
+      should, so that memory stays flat.
+    - `write(plan, access, batch=…, progress=…)` runs inside the pipeline's one transaction, writes
+      through the record type's rules, logs what it did for `rollback`, calls `progress.advance(n)`
+      as it goes, and raises RowError/DomainError on anything unexpected (everything is rolled back).
+    - `rollback(batch, access, actor=…)` undoes a committed batch inside the pipeline's transaction,
+      or raises DomainError (in Chinese) when a record has changed since.
+    """
 
     key: str = ""
     title: str = ""
@@ -38,11 +51,20 @@ class ImportSpec:
     action: Action = Action.ENTER
     example_rows: list[dict] = field(default_factory=list)
 
-    def validate(self, sheet: Sheet, access: Access) -> list[CellError]:
+    def prepare(
+        self, rows: Iterable[Row], sheet: Sheet, access: Access, *, keep: bool
+    ) -> tuple[Any, list[CellError]]:
         raise NotImplementedError
 
-    def commit(self, sheet: Sheet, access: Access, *, batch) -> CommitResult:
-        """Write the sheet; `batch` is the ImportBatch being committed (its created_by is the actor)."""
+    def plan_size(self, plan: Any) -> int:
+        """How many records `write` will touch (the progress bar's total while writing)."""
+        raise NotImplementedError
+
+    def write(self, plan: Any, access: Access, *, batch, progress) -> CommitResult:
+        """Write the plan; `batch` is the ImportBatch being committed (its created_by uploaded it)."""
+        raise NotImplementedError
+
+    def rollback(self, batch, access: Access, *, actor) -> None:
         raise NotImplementedError
 
     def preview_columns(self) -> list[Column]:

@@ -1,4 +1,7 @@
-"""Upload → check → preview → confirm. The pages are the same for every record type (spec)."""
+"""Upload → check → preview (correct rows with problems) → confirm. The pages are the same for every
+record type (spec)."""
+
+import re
 
 from django import forms
 from django.contrib import messages
@@ -87,21 +90,35 @@ def batches(request):
     )
 
 
-def batch_detail(request, pk: int):
+def _batch_context(request, batch: ImportBatch) -> dict:
     access = request.access
-    batch = selectors.batch_get(access=access, pk=pk)
     spec = get_spec(batch.spec)
-    return render(
-        request,
-        "imports/batch.html",
-        {
-            "title": f"导入：{batch.file_name}",
-            "crumbs": [("导入记录", "/imports/")],
-            "batch": batch,
-            "spec": spec,
-            "can_commit": batch.status == ImportBatch.Status.VALIDATED and spec and access.can(spec.action),
-        },
-    )
+    allowed = bool(spec and access.can(spec.action))
+    return {
+        "title": f"导入：{batch.file_name}",
+        "crumbs": [("导入记录", "/imports/")],
+        "batch": batch,
+        "spec": spec,
+        "can_commit": batch.status == ImportBatch.Status.VALIDATED and allowed,
+        "can_cancel": allowed and batch.is_running and services.cancel_offered(batch),
+        "can_rollback": batch.status == ImportBatch.Status.COMMITTED and allowed,
+        "can_fix": batch.status == ImportBatch.Status.INVALID and allowed and bool(batch.preview.get("fix")),
+    }
+
+
+def batch_detail(request, pk: int):
+    batch = selectors.batch_get(access=request.access, pk=pk)
+    return render(request, "imports/batch.html", _batch_context(request, batch))
+
+
+def batch_progress(request, pk: int):
+    """The progress card, polled every second by htmx while the batch runs; once it is done the
+    page reloads itself (HX-Refresh) to show the outcome, which also ends the polling."""
+    batch = selectors.batch_get(access=request.access, pk=pk)
+    response = render(request, "imports/batch.html#progress", _batch_context(request, batch))
+    if not batch.is_running and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_POST
@@ -110,16 +127,48 @@ def batch_commit(request, pk: int):
     batch = selectors.batch_get(access=access, pk=pk)
     spec = _spec_or_404(batch.spec, access)
     try:
-        batch = services.batch_commit(access=access, spec=spec, batch=batch)
+        batch = services.batch_commit(access=access, spec=spec, batch=batch, user=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         if batch.status == ImportBatch.Status.COMMITTED:
             messages.success(request, f"导入完成：新增{batch.rows_created}条，更新{batch.rows_updated}条。")
+        elif batch.status == ImportBatch.Status.COMMITTING:
+            messages.info(request, "数据较多，已转入后台导入；本页会显示进度，完成后自动刷新。")
+        elif batch.status == ImportBatch.Status.CANCELLED:
+            messages.info(request, "导入已取消，没有写入任何数据。")
         else:
             messages.error(
                 request, "导入未完成，数据库中没有写入任何数据。请根据下面的问题修改文件后重新上传。"
             )
+    return redirect("imports:batch", batch.pk)
+
+
+FIX_FIELD = re.compile(r"^fix-(\d{1,7})-([a-z_]{1,40})$")
+
+
+@require_POST
+def batch_fix(request, pk: int):
+    """Corrections typed into the rows with problems: saved on the batch, then the whole file is
+    checked again with them."""
+    access = request.access
+    batch = selectors.batch_get(access=access, pk=pk)
+    spec = _spec_or_404(batch.spec, access)
+    changes: dict[int, dict[str, str]] = {}
+    for name, value in request.POST.items():
+        if match := FIX_FIELD.match(name):
+            changes.setdefault(int(match[1]), {})[match[2]] = value
+    try:
+        batch = services.batch_fix(access=access, spec=spec, batch=batch, user=request.user, changes=changes)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if batch.status == ImportBatch.Status.VALIDATED:
+            messages.success(request, "已保存更正，全部数据校验通过，可以确认导入。")
+        elif batch.status == ImportBatch.Status.INVALID:
+            messages.warning(request, "已保存更正，但仍有问题，请继续修改。")
+        else:
+            messages.info(request, "已保存更正，正在后台重新校验。")
     return redirect("imports:batch", batch.pk)
 
 
@@ -131,3 +180,44 @@ def batch_discard(request, pk: int):
     services.batch_discard(batch=batch)
     messages.info(request, "已放弃该批次，没有写入任何数据。")
     return redirect("imports:upload", batch.spec)
+
+
+@require_POST
+def batch_cancel(request, pk: int):
+    access = request.access
+    batch = selectors.batch_get(access=access, pk=pk)
+    spec = _spec_or_404(batch.spec, access)
+    try:
+        batch = services.batch_cancel(access=access, spec=spec, batch=batch)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if batch.status == ImportBatch.Status.CANCELLED:
+            messages.info(request, "已取消，没有写入任何数据。")
+        else:
+            messages.info(request, "正在取消……后台处理会在当前这一批行结束时停下，不会写入任何数据。")
+    return redirect("imports:batch", batch.pk)
+
+
+def batch_rollback(request, pk: int):
+    """GET: what the rollback will do, and a confirmation button; POST: do it."""
+    access = request.access
+    batch = selectors.batch_get(access=access, pk=pk)
+    spec = _spec_or_404(batch.spec, access)
+    if batch.status != ImportBatch.Status.COMMITTED:
+        messages.error(request, f"该批次当前状态为“{batch.get_status_display()}”，只有已导入的批次可以撤销。")
+        return redirect("imports:batch", batch.pk)
+    if request.method == "POST":
+        try:
+            services.batch_rollback(access=access, spec=spec, batch=batch, user=request.user)
+        except DomainError as exc:
+            messages.error(request, f"无法撤销：{exc.message}")
+        else:
+            messages.success(
+                request,
+                f"已撤销该批次：删除了它新增的{batch.rows_created}条，恢复了它更新的{batch.rows_updated}条。",
+            )
+        return redirect("imports:batch", batch.pk)
+    context = _batch_context(request, batch)
+    context["title"] = f"撤销导入：{batch.file_name}"
+    return render(request, "imports/rollback.html", context)

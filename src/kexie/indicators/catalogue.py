@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from kexie.activities.models import Activity
+from kexie.activities.models import MAJOR_EVENT_PARTICIPANTS, Activity, ActivityMonthFact
 from kexie.indicators.registry import (
     Aggregate,
     Dimension,
+    FactSource,
     Fn,
     Indicator,
     Kind,
@@ -19,9 +20,11 @@ from kexie.indicators.registry import (
     Param,
     Ratio,
     RecordType,
+    StockAt,
     register,
     register_record_type,
 )
+from kexie.orgs.models import OrgType, OrgUnit
 
 # --------------------------------------------------------------------------- record types
 
@@ -35,10 +38,21 @@ ACTIVITY = register_record_type(
         base_filter=Q(status=Activity.Status.HELD),  # planned and cancelled activities count nowhere
         dimensions={
             "type": Dimension(
-                "type", "活动类型", "activity_type__code", "activity_type__name", "activity_type__sort_order"
+                "type",
+                "活动类型",
+                "activity_type__code",
+                "activity_type__name",
+                "activity_type__sort_order",
+                via="activity_type",
             ),
             "campaign": Dimension(
-                "campaign", "活动品牌", "campaign__code", "campaign__name", "campaign__sort_order", "无品牌"
+                "campaign",
+                "活动品牌",
+                "campaign__code",
+                "campaign__name",
+                "campaign__sort_order",
+                "无品牌",
+                via="campaign",
             ),
             "target": Dimension(
                 "target",
@@ -47,6 +61,7 @@ ACTIVITY = register_record_type(
                 "target_groups__name",
                 "target_groups__sort_order",
                 "未填写目标人群",
+                via="target_groups",
             ),
         },
         # The activities list page (src/kexie/activities) implements this URL contract.
@@ -55,11 +70,39 @@ ACTIVITY = register_record_type(
             params=(
                 Param("activity_type__code", "type"),
                 Param("campaign__code", "campaign"),
-                Param("is_key", "key", {True: "1"}),
+                Param("campaign__code__in", "campaign", many=","),
+                Param("campaign__code__isnull", "campaign", {True: "none"}),
+                Param("campaign__isnull", "campaign", {True: "none"}),
+                Param("is_key", "key", {True: "1", False: "0"}),
                 Param("activity_type__is_academic", "academic", {True: "1", False: "0"}),
                 Param("target_groups__code", "target"),
+                Param("target_groups__code__isnull", "target", {True: "none"}),
+                Param("target_groups__isnull", "target", {True: "none"}),
+                Param("participants__gte", "min_participants"),
+                Param("status", "status", {s: s for s in Activity.Status.values}),
             ),
+            own_param="own",
+            all_records=("status", "all"),
         ),
+        # kexie.activities.facts keeps this table equal to the activities on every write
+        facts=FactSource(
+            model=ActivityMonthFact,
+            dimensions=frozenset({"org_unit", "activity_type", "campaign", "is_key", "status"}),
+            count="n",
+            sums={f: f for f in ("participants", "online_views", "sci_workers", "volunteers")},
+            counts_where={("participants__gte", MAJOR_EVENT_PARTICIPANTS): "n_major"},
+        ),
+    )
+)
+
+ORG_UNIT = register_record_type(
+    RecordType(
+        key="orgunit",
+        label="组织机构",
+        model=OrgUnit,
+        date_field="active_from",  # unused: org units are counted as a stock (StockAt), never as a flow
+        org_lookup="",  # the unit itself
+        dimensions={"org_type": Dimension("org_type", "单位类型", "org_type", labels=dict(OrgType.choices))},
     )
 )
 
@@ -109,7 +152,9 @@ register(
         name="重大科普活动场次",
         unit="场次",
         kind=Kind.FLOW,
-        definition=Aggregate("activity", Fn.COUNT, filters={"participants__gte": 1000, **POPSCI}),
+        definition=Aggregate(
+            "activity", Fn.COUNT, filters={"participants__gte": MAJOR_EVENT_PARTICIPANTS, **POPSCI}
+        ),
         description="参与人次不少于1000的科普活动场次（全国科普统计口径）。",
         group=POPSCI_GROUP,
     ),
@@ -211,6 +256,24 @@ register(
         group=ACADEMIC_GROUP,
     ),
     Indicator(
+        code="activities",
+        name="活动场次",
+        unit="场次",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.COUNT),
+        description="期内开始并已举办的全部活动场次（科普活动与学术交流合计）。活动列表的“共…项活动”即此数。",
+        group=ALL_GROUP,
+    ),
+    Indicator(
+        code="participants",
+        name="活动参与人次",
+        unit="人次",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.SUM, "participants"),
+        description="全部已举办活动的参与人次之和（按场累计，不去重）。活动列表的“参与人次合计”即此数。",
+        group=ALL_GROUP,
+    ),
+    Indicator(
         code="sci_worker_participation",
         name="参与科技工作者人次",
         unit="人次",
@@ -227,5 +290,15 @@ register(
         definition=Aggregate("activity", Fn.SUM, "volunteers"),
         description="全部已举办活动中参与的志愿者人次之和。",
         group=ALL_GROUP,
+    ),
+    Indicator(
+        code="org_units",
+        name="组织机构数",
+        unit="个",
+        kind=Kind.STOCK,
+        definition=StockAt("orgunit", valid_from="active_from", valid_to="active_to", to_inclusive=False),
+        description="期末（期间最后一天）存续的科协组织个数，含本单位：成立日期为空或不晚于该日，"
+        "且未撤销或撤销日期晚于该日（撤销当日起不再计入）。可按单位类型分组。",
+        group="组织机构",
     ),
 )

@@ -20,13 +20,15 @@ the caller's access, so nobody ever gets a figure from outside their subtree.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property, partial
 from itertools import pairwise
+from typing import Any
 
 from django.db import models
 from django.db.models import Case, Count, Q, Sum, When
@@ -40,6 +42,7 @@ from kexie.indicators.registry import (
     NO_MEMBER,
     Aggregate,
     Dimension,
+    FactSource,
     Fn,
     FormValue,
     Indicator,
@@ -47,6 +50,7 @@ from kexie.indicators.registry import (
     Ratio,
     RecordType,
     StockAt,
+    _flat_and,
     crosses_to_many,
     indicator,
     record_type,
@@ -57,6 +61,7 @@ from kexie.orgs.selectors import orgunit_children
 
 BY_TOTAL = "total"
 BY_CHILD = "child"
+SOURCES = ("auto", "records", "facts")
 
 _TOTAL = "*"  # slot of the whole subtree; other slots are paths (a child's, or the unit's for 本级)
 _ALL = None  # key of "not broken down"
@@ -108,6 +113,7 @@ class Result:
         children: list[OrgUnit],
         keys: list[tuple[str, str]],
         values: dict[tuple, Value],
+        sources: dict[str, str] | None = None,
     ):
         self.unit = unit
         self.indicators = indicators
@@ -117,7 +123,10 @@ class Result:
         self.children = children
         self.keys = keys  # (code, label) of the breakdown members found, in display order
         self._values = values
+        # where each count/sum indicator was read: "facts" (pre-aggregated table) or "records"
+        self.sources = sources or {}
         self._children_by_id = {c.pk: c for c in children}
+        self._parsed: dict[str, Period] = {}  # period strings callers look values up with
 
     def value(
         self, code: str, period: Period | str, child: OrgUnit | int | None = None, key: str | None = None
@@ -151,8 +160,13 @@ class Result:
         return len(self._values)
 
     def _get(self, code: str, period: Period | str, slot: str, key: str | None) -> Value:
+        if not isinstance(period, Period):
+            parsed = self._parsed.get(period)
+            if parsed is None:
+                parsed = self._parsed[period] = Period.parse(period)
+            period = parsed
         try:
-            return self._values[(code, Period.parse(period), slot, key)]
+            return self._values[(code, period, slot, key)]
         except KeyError:
             raise LookupError(f"no value for {code} {period} {slot} {key!r} in this result") from None
 
@@ -165,6 +179,9 @@ def evaluate(
     unit: OrgUnit | int | None = None,
     by: str = BY_TOTAL,
     breakdown: str | None = None,
+    source: str = "auto",
+    where: Mapping[str, Any] | Q | None = None,
+    all_records: bool = False,
 ) -> Result:
     """Evaluate `indicators` (codes) for `unit` (default: the active unit of `access`) and each period.
 
@@ -172,38 +189,75 @@ def evaluate(
     unit's own records (本级). `breakdown` names a dimension of the record types involved ("type",
     "campaign", "target"); values are then also given per member. Raises Http404 when the unit is
     outside the access's scope (or its role may not view), like every scoped lookup.
+
+    `source` picks where counts and sums are read: "auto" (default) reads a record type's
+    pre-aggregated fact table for every indicator it can answer and the records for the rest;
+    "records" always reads the records; "facts" insists on the fact table (ValueError when an
+    indicator cannot be answered from it). The figures are the same on both paths.
+
+    `where` adds conditions on the records to every count/sum (lookups like an indicator's filters,
+    e.g. {"campaign__code": "st_week"} or a Q), and `all_records=True` drops the record type's base
+    filter (activities: only those held): together they express any filtered list of records, so
+    that a list page's totals are computed here too. Provenance links carry them as well.
     """
     if by not in (BY_TOTAL, BY_CHILD):
         raise ValueError(f"by must be {BY_TOTAL!r} or {BY_CHILD!r}, not {by!r}")
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
     wanted = [indicator(code) for code in dict.fromkeys(indicators)]
     period_list = list(dict.fromkeys(Period.parse(p) for p in periods))
     if not wanted or not period_list:
         raise ValueError("evaluate() needs at least one indicator and one period")
     unit = _unit_in_scope(access, unit)
     aggregates = _aggregates_for(wanted)
+    if where:
+        aggregates = {code: _narrowed(ind, where) for code, ind in aggregates.items()}
     by_record: dict[str, list[Indicator]] = defaultdict(list)
     for ind in aggregates.values():
         by_record[ind.definition.record].append(ind)
     record_types = {key: record_type(key) for key in by_record}
-    dims = {key: rt.dimension(breakdown) for key, rt in record_types.items()} if breakdown else {}
+    if all_records:
+        record_types = {key: dataclasses.replace(rt, base_filter=Q()) for key, rt in record_types.items()}
+    dims: dict[str, Dimension] = {}
+    if breakdown:
+        # record types without the dimension (org units by activity type) give unbroken values only
+        dims = {
+            key: rt.dimensions[breakdown] for key, rt in record_types.items() if breakdown in rt.dimensions
+        }
+        if not dims:
+            next(iter(record_types.values())).dimension(breakdown)  # raises the Chinese LookupError
 
     children = list(orgunit_children(access=access, unit=unit)) if by == BY_CHILD else []
     child_len = (unit.depth + 1) * OrgUnit.steplen if by == BY_CHILD else None
     segments = _Segments(period_list)
     cells = _Cells()
+    sources: dict[str, str] = {}
     for key, inds in by_record.items():
-        _count_records(cells, record_types[key], inds, access, unit, segments, child_len, dims.get(key))
+        stocks = [ind for ind in inds if isinstance(ind.definition, StockAt)]
+        flows = [ind for ind in inds if not isinstance(ind.definition, StockAt)]
+        if stocks:
+            if source == "facts":
+                raise ValueError(f"{', '.join(i.code for i in stocks)}: 存量指标只从记录计算")
+            _count_stocks(
+                cells, record_types[key], stocks, access, unit, period_list, child_len, dims.get(key)
+            )
+            sources.update((ind.code, "records") for ind in stocks)
+        if flows:
+            for src, group in _plan(record_types[key], flows, segments, dims.get(key), source):
+                _count_records(cells, src, group, access, unit, segments, child_len, dims.get(key))
+                sources.update((ind.code, src.name) for ind in group)
 
     slots = [_TOTAL] + ([unit.path] + [c.path for c in children] if by == BY_CHILD else [])
     keys = sorted(cells.keys.items(), key=lambda kv: (kv[0] == NO_MEMBER, kv[1][1], kv[0]))
     key_list = [(code, label) for code, (label, _) in keys]
-    builder = _ValueBuilder(unit, children, record_types, dims, cells, aggregates)
+    builder = _ValueBuilder(unit, children, record_types, dims, cells, aggregates, all_records)
     values: dict[tuple, Value] = {}
     for ind in wanted:
-        for period in period_list:
+        members = key_list if _broken_down(ind, dims) else []
+        for pidx, period in enumerate(period_list):
             for slot in slots:
-                for key, label in [(_ALL, None), *key_list]:
-                    values[(ind.code, period, slot, key)] = builder.value(ind, period, slot, key, label)
+                for key, label in [(_ALL, None), *members]:
+                    values[(ind.code, period, slot, key)] = builder.value(ind, period, pidx, slot, key, label)
     return Result(
         unit=unit,
         indicators=wanted,
@@ -213,6 +267,7 @@ def evaluate(
         children=children,
         keys=key_list,
         values=values,
+        sources=sources,
     )
 
 
@@ -230,6 +285,26 @@ def _unit_in_scope(access: Access, unit: OrgUnit | int | None) -> OrgUnit:
     return get_in_scope(OrgUnit.objects.all(), access, Action.VIEW, pk=pk)
 
 
+def _broken_down(ind: Indicator, dims: Mapping[str, Dimension]) -> bool:
+    d = ind.definition
+    if isinstance(d, Ratio):
+        return _broken_down(indicator(d.numerator), dims) and _broken_down(indicator(d.denominator), dims)
+    return getattr(d, "record", None) in dims
+
+
+def _narrowed(ind: Indicator, where: Mapping[str, Any] | Q) -> Indicator:
+    """The indicator with `where` ANDed to its filters (kept a dict of lookups when both are, so
+    that provenance links can still be written)."""
+    agg = ind.definition
+    mine = agg.filters
+    if not isinstance(mine, Q) and not isinstance(where, Q) and not (set(mine) & set(where)):
+        filters: Mapping[str, Any] | Q = {**mine, **where}
+    else:
+        as_q = [f if isinstance(f, Q) else Q(**f) for f in (mine, where)]
+        filters = as_q[0] & as_q[1]
+    return dataclasses.replace(ind, definition=dataclasses.replace(agg, filters=filters))
+
+
 def _aggregates_for(wanted: Iterable[Indicator]) -> dict[str, Indicator]:
     """The Aggregate indicators needed: the wanted ones and, recursively, the operands of ratios."""
     out: dict[str, Indicator] = {}
@@ -242,7 +317,7 @@ def _aggregates_for(wanted: Iterable[Indicator]) -> dict[str, Indicator]:
             visit(indicator(d.numerator))
             visit(indicator(d.denominator))
         elif isinstance(d, StockAt):
-            raise NotImplementedError(f"{ind.code}: stock indicators (StockAt) arrive with the registries")
+            out[ind.code] = ind
         elif isinstance(d, FormValue):
             raise NotImplementedError(f"{ind.code}: statistics-form values arrive with the statistics app")
         else:
@@ -262,8 +337,12 @@ class _Segments:
     def __init__(self, periods: list[Period]):
         bounds = sorted({p.start for p in periods} | {p.end_exclusive for p in periods})
         self.bounds = bounds
-        self.periods_of: list[list[Period]] = [
-            [p for p in periods if p.start <= lo and hi <= p.end_exclusive] for lo, hi in pairwise(bounds)
+        # every period is a union of whole months: monthly fact rows can answer it
+        self.month_aligned = all(b.day == 1 for b in bounds)
+        # for each segment, the indexes (in `periods`) of the periods it belongs to
+        self.periods_of: list[list[int]] = [
+            [i for i, p in enumerate(periods) if p.start <= lo and hi <= p.end_exclusive]
+            for lo, hi in pairwise(bounds)
         ]
 
     def case(self, date_field: str) -> Case:
@@ -292,12 +371,26 @@ class _Segments:
 
 
 class _Cells:
-    """Numbers folded from query rows: sums keyed (code, period, slot, key), sets for distinct counts."""
+    """Numbers folded from query rows: sums keyed (code, period index, slot, key), sets for distinct
+    counts (period indexes rather than Periods: these dicts are hit a few times per value)."""
 
     def __init__(self) -> None:
         self.sums: dict[tuple, Number] = defaultdict(int)
         self.sets: dict[tuple, set] = defaultdict(set)
         self.keys: dict[str, tuple[str, tuple]] = {}  # member code → (label, sort key)
+        # dimension `via` → {related id: (code, label, sort key)}, read once per call
+        self.members: dict[tuple[type[models.Model], str], dict] = {}
+
+    def member_table(self, model: type[models.Model], dim: Dimension) -> dict:
+        key = (model, dim.via)
+        if key not in self.members:
+            related = model._meta.get_field(dim.via).related_model
+            code, label, order = dim.related_fields()
+            rows = related._default_manager.order_by().values_list(
+                "pk", code, label, *([order] if order else [])
+            )
+            self.members[key] = {r[0]: (r[1], r[2], (r[3] if order else 0,)) for r in rows}
+        return self.members[key]
 
 
 def _safe_q(model: type[models.Model], filters) -> Q:
@@ -324,21 +417,145 @@ def _leaf_lookups(q: Q) -> Iterator[str]:
             yield child[0]
 
 
-def _records(rt: RecordType, access: Access, unit: OrgUnit, segments: _Segments) -> models.QuerySet:
-    """The records of `rt` that count: in scope, in the unit's subtree, base filter, in some period."""
-    qs = scope(rt.model._default_manager.all(), access, Action.VIEW)
-    if crosses_to_many(rt.model, scoped_models()[rt.model]):
-        qs = rt.model._default_manager.filter(pk__in=qs.values("pk"))
+class _Source:
+    """Where a group of indicators is counted: the records of a record type (this class) or its
+    pre-aggregated fact table (`_Facts`)."""
+
+    name = "records"
+
+    def __init__(self, rt: RecordType):
+        self.rt = rt
+        self.model = rt.model
+        self.date_field = rt.date_field
+        self.org_lookup = rt.org_lookup
+        self.base_filter = rt.base_filter
+
+    def filter(self, ind: Indicator) -> Q | None:
+        q = _safe_q(self.model, ind.definition.filters)
+        return q if q else None
+
+    def aggregate(self, ind: Indicator, *, distinct_pk: bool) -> models.Aggregate:
+        agg = ind.definition
+        if agg.fn == Fn.COUNT:
+            return Count("pk", filter=self.filter(ind), distinct=distinct_pk)
+        return Sum(agg.field, filter=self.filter(ind))
+
+
+class _Facts(_Source):
+    """The fact table of a record type; `filters` holds each indicator's filter translated to it and
+    the count measure that replaces the plain count (see FactSource)."""
+
+    name = "facts"
+
+    def __init__(
+        self, rt: RecordType, fs: FactSource, base_filter: Q, filters: dict[str, tuple[Q, str | None]]
+    ):
+        self.rt = rt
+        self.fs = fs
+        self.model = fs.model
+        self.date_field = fs.month_field
+        self.org_lookup = fs.org_lookup
+        self.base_filter = base_filter
+        self.filters = filters
+
+    def filter(self, ind: Indicator) -> Q | None:
+        q = self.filters[ind.code][0]
+        return q if q else None
+
+    def aggregate(self, ind: Indicator, *, distinct_pk: bool) -> models.Aggregate:
+        agg = ind.definition
+        q, measure = self.filters[ind.code]
+        column = (measure or self.fs.count) if agg.fn == Fn.COUNT else self.fs.sums[agg.field]
+        return Sum(column, filter=q if q else None)
+
+
+def _first(lookup: str) -> str:
+    return lookup.split("__", 1)[0]
+
+
+def _fact_filter(fs: FactSource, filters) -> tuple[Q, str | None] | None:
+    """`filters` as a filter on the fact table plus the count measure it needs (None: the plain
+    count), or None when the fact table cannot express it."""
+    if isinstance(filters, Q):
+        if all(_first(lookup) in fs.dimensions for lookup in _leaf_lookups(filters)):
+            return filters, None
+        filters = _flat_and(filters)
+        if filters is None:
+            return None
+    q, measure = Q(), None
+    for lookup, value in filters.items():
+        if _first(lookup) in fs.dimensions:
+            q &= Q(**{lookup: value})
+            continue
+        try:
+            found = fs.counts_where.get((lookup, value))
+        except TypeError:  # an unhashable value (a list) is never a counts_where condition
+            found = None
+        if found is None or measure is not None:
+            return None
+        measure = found
+    return q, measure
+
+
+def _fact_filters(rt: RecordType, inds: list[Indicator], segments: _Segments, dim: Dimension | None):
+    """(base filter on the facts, {code: (filter, measure)} of the indicators the facts can answer),
+    or None when the fact table cannot serve this call at all."""
+    fs = rt.facts
+    if fs is None or not segments.month_aligned:
+        return None
+    if dim is not None and not all(_first(f) in fs.dimensions for f in dim.fields):
+        return None
+    base = _fact_filter(fs, rt.base_filter)
+    if base is None or base[1] is not None:
+        return None
+    out: dict[str, tuple[Q, str | None]] = {}
+    for ind in inds:
+        agg = ind.definition
+        translated = _fact_filter(fs, agg.filters)
+        if translated is None:
+            continue
+        if agg.fn == Fn.SUM and (agg.field not in fs.sums or translated[1] is not None):
+            continue
+        if agg.fn == Fn.COUNT_DISTINCT and (
+            _first(agg.field) not in fs.dimensions or translated[1] is not None
+        ):
+            continue
+        out[ind.code] = translated
+    return base[0], out
+
+
+def _plan(rt: RecordType, inds: list[Indicator], segments: _Segments, dim: Dimension | None, source: str):
+    """[(source, indicators)]: the indicators the fact table can answer, then the rest from records."""
+    plan: list[tuple[_Source, list[Indicator]]] = []
+    fact = None if source == "records" else _fact_filters(rt, inds, segments, dim)
+    on_facts = [ind for ind in inds if fact is not None and ind.code in fact[1]]
+    rest = [ind for ind in inds if ind not in on_facts]
+    if source == "facts" and rest:
+        why = "期间不是整月" if rt.facts is not None and not segments.month_aligned else "预汇总表不能表达"
+        raise ValueError(f"{', '.join(i.code for i in rest)}: {why}")
+    if on_facts:
+        plan.append((_Facts(rt, rt.facts, fact[0], fact[1]), on_facts))
+    if rest:
+        plan.append((_Source(rt), rest))
+    return plan
+
+
+def _records(src: _Source, access: Access, unit: OrgUnit, segments: _Segments) -> models.QuerySet:
+    """The rows of `src` that count: in scope, in the unit's subtree, base filter, in some period."""
+    model = src.model
+    qs = scope(model._default_manager.all(), access, Action.VIEW)
+    if crosses_to_many(model, scoped_models()[model]):
+        qs = model._default_manager.filter(pk__in=qs.values("pk"))
     return qs.filter(
-        _safe_q(rt.model, rt.base_filter),
-        subtree_q(unit.path, via=rt.org_lookup),
-        segments.where(rt.date_field),
+        _safe_q(model, src.base_filter),
+        subtree_q(unit.path, via=src.org_lookup),
+        segments.where(src.date_field),
     )
 
 
 def _count_records(
     cells: _Cells,
-    rt: RecordType,
+    src: _Source,
     inds: list[Indicator],
     access: Access,
     unit: OrgUnit,
@@ -346,28 +563,37 @@ def _count_records(
     child_len: int | None,
     dim: Dimension | None,
 ) -> None:
-    base = _records(rt, access, unit, segments)
-    group = {"k_seg": segments.case(rt.date_field)}
+    base = _records(src, access, unit, segments)
+    group = {"k_seg": segments.case(src.date_field)}
     if child_len is not None:
-        group["k_slot"] = Substr(f"{rt.org_lookup}__path", 1, child_len)
+        group["k_slot"] = Substr(_path(src.org_lookup), 1, child_len)
     base = base.annotate(**group)
     dim_fields = dim.fields if dim else []
 
     additive = [i for i in inds if i.definition.additive]
     if additive:
-        # Totals (not broken down) come from their own query: a to-many breakdown's members overlap.
-        # Filters never join to-many relations (see _safe_q), so the breakdown's join is the only one
-        # that repeats a record, once per member: per member group each record is one row, and sums
-        # are exact. Counts say DISTINCT anyway, as a guard that costs little.
-        for d, fields in [(None, []), *([(dim, dim_fields)] if dim else [])]:
-            many = d is not None and crosses_to_many(rt.model, d.lookup)
-            exprs = {f"a{n}": _aggregate(rt, i.definition, distinct_pk=many) for n, i in enumerate(additive)}
+        # A to-one breakdown (type, campaign) puts every record under exactly one member (records
+        # without one under NO_MEMBER), so its query gives the totals too: the sum of the members.
+        # A to-many breakdown's members overlap, so totals come from their own query. Filters never
+        # join to-many relations (see _safe_q), so the breakdown's join is the only one that repeats
+        # a record, once per member: per member group each record is one row, and sums are exact.
+        # Counts say DISTINCT anyway, as a guard that costs little.
+        many = dim is not None and crosses_to_many(src.model, dim.lookup)
+        passes = [(dim, dim_fields, True)] if dim is not None and not many else []
+        if not passes:
+            passes = [(None, [], False), *([(dim, dim_fields, False)] if dim else [])]
+        for d, fields, with_total in passes:
+            exprs = {
+                f"a{n}": src.aggregate(i, distinct_pk=many and d is not None) for n, i in enumerate(additive)
+            }
             for row in base.values(*group, *fields).annotate(**exprs).order_by():
-                key = _member(cells, d, row)
+                keys = [_member(cells, d, row, src.rt.model), *([_ALL] if with_total else [])]
                 for n, ind in enumerate(additive):
-                    if row[f"a{n}"]:
-                        for period, slot in _places(segments, row, child_len):
-                            cells.sums[(ind.code, period, slot, key)] += row[f"a{n}"]
+                    number = row[f"a{n}"]
+                    if number:
+                        for pidx, slot in _places(segments, row, child_len):
+                            for key in keys:
+                                cells.sums[(ind.code, pidx, slot, key)] += number
 
     by_field: dict[str, list[Indicator]] = defaultdict(list)
     for ind in inds:
@@ -375,68 +601,128 @@ def _count_records(
             by_field[ind.definition.field].append(ind)
     for distinct_field, group_inds in by_field.items():
         # One row per distinct value of the field per group; a value counts for an indicator when at
-        # least one of its records matches the indicator's filter. Sets then give exact distinct
-        # counts for every roll-up (periods, totals, all members), which SQL sums could not.
-        exprs = {f"a{n}": Count("pk", filter=_filter(rt, i.definition)) for n, i in enumerate(group_inds)}
+        # least one of its records (fact rows: at least one, as a fact row has n ≥ 1) matches the
+        # indicator's filter. Sets then give exact distinct counts for every roll-up (periods,
+        # totals, all members), which SQL sums could not.
+        exprs = {f"a{n}": Count("pk", filter=src.filter(i)) for n, i in enumerate(group_inds)}
         rows = base.values(*group, *dim_fields, distinct_field).annotate(**exprs).order_by()
         for row in rows:
             if row[distinct_field] is None:
                 continue
-            keys = [_ALL] + ([_member(cells, dim, row)] if dim else [])
+            keys = [_ALL] + ([_member(cells, dim, row, src.rt.model)] if dim else [])
             for n, ind in enumerate(group_inds):
                 if row[f"a{n}"]:
-                    for period, slot in _places(segments, row, child_len):
+                    for pidx, slot in _places(segments, row, child_len):
                         for key in keys:
-                            cells.sets[(ind.code, period, slot, key)].add(row[distinct_field])
+                            cells.sets[(ind.code, pidx, slot, key)].add(row[distinct_field])
 
 
-def _filter(rt: RecordType, agg: Aggregate) -> Q | None:
-    q = _safe_q(rt.model, agg.filters)
-    return q if q else None
+def _count_stocks(
+    cells: _Cells,
+    rt: RecordType,
+    inds: list[Indicator],
+    access: Access,
+    unit: OrgUnit,
+    periods: list[Period],
+    child_len: int | None,
+    dim: Dimension | None,
+) -> None:
+    """Stocks (StockAt): one conditional aggregate per indicator and period (in force on the period's
+    last day, or the indicator's `at`), all in one query per breakdown pass."""
+    model = rt.model
+    qs = scope(model._default_manager.all(), access, Action.VIEW)
+    if crosses_to_many(model, scoped_models()[model]):
+        qs = model._default_manager.filter(pk__in=qs.values("pk"))
+    qs = qs.filter(_safe_q(model, rt.base_filter), subtree_q(unit.path, via=rt.org_lookup))
+    group = {"k_slot": Substr(_path(rt.org_lookup), 1, child_len)} if child_len is not None else {}
+    qs = qs.annotate(**group)
+    many = dim is not None and crosses_to_many(model, dim.lookup)
+    places: list[tuple[str, Indicator, int]] = []
+    exprs_for: dict[bool, dict] = {True: {}, False: {}}
+    for ind in inds:
+        d = ind.definition
+        for pidx, period in enumerate(periods):
+            name = f"a{len(places)}"
+            places.append((name, ind, pidx))
+            cond = d.in_force(d.at or period.end) & _safe_q(model, d.filters)
+            for distinct in (True, False):
+                exprs_for[distinct][name] = (
+                    Count("pk", filter=cond, distinct=distinct)
+                    if d.fn == Fn.COUNT
+                    else Sum(d.field, filter=cond)
+                )
+    dim_fields = dim.fields if dim else []
+    passes = [(dim, dim_fields, True)] if dim is not None and not many else []
+    if not passes:
+        passes = [(None, [], False), *([(dim, dim_fields, False)] if dim else [])]
+    for d, fields, with_total in passes:
+        exprs = exprs_for[many and d is not None]
+        for row in qs.values(*group, *fields).annotate(**exprs).order_by():
+            keys = [_member(cells, d, row, model), *([_ALL] if with_total else [])]
+            slots = [_TOTAL, *([row["k_slot"]] if child_len is not None else [])]
+            for name, ind, pidx in places:
+                number = row[name]
+                if number:
+                    for slot in slots:
+                        for key in keys:
+                            cells.sums[(ind.code, pidx, slot, key)] += number
 
 
-def _aggregate(rt: RecordType, agg: Aggregate, *, distinct_pk: bool) -> models.Aggregate:
-    if agg.fn == Fn.COUNT:
-        return Count("pk", filter=_filter(rt, agg), distinct=distinct_pk)
-    return Sum(agg.field, filter=_filter(rt, agg))
+def _path(org_lookup: str) -> str:
+    """The lookup of the unit's tree path (the model may be OrgUnit itself: no lookup)."""
+    return f"{org_lookup}__path" if org_lookup else "path"
 
 
-def _member(cells: _Cells, dim: Dimension | None, row: dict) -> str | None:
+def _member(cells: _Cells, dim: Dimension | None, row: dict, model: type[models.Model]) -> str | None:
     if dim is None:
         return _ALL
+    if dim.via:
+        ident = row[dim.via]
+        if ident is None:
+            cells.keys.setdefault(NO_MEMBER, (dim.none_label, ()))
+            return NO_MEMBER
+        code, label, order = cells.member_table(model, dim)[ident]
+        if code not in cells.keys:
+            cells.keys[code] = (label, order)
+        return code
     code = row[dim.lookup]
     if code is None:
         cells.keys.setdefault(NO_MEMBER, (dim.none_label, ()))
         return NO_MEMBER
-    order = row[dim.order_lookup] if dim.order_lookup else 0
-    cells.keys.setdefault(code, (row[dim.label_lookup], (order,)))
+    if code not in cells.keys:
+        cells.keys[code] = dim.member(row)
     return code
 
 
-def _places(segments: _Segments, row: dict, child_len: int | None) -> Iterator[tuple[Period, str]]:
-    for period in segments.periods_of[row["k_seg"]]:
-        yield period, _TOTAL
+def _places(segments: _Segments, row: dict, child_len: int | None) -> Iterator[tuple[int, str]]:
+    for pidx in segments.periods_of[row["k_seg"]]:
+        yield pidx, _TOTAL
         if child_len is not None:
-            yield period, row["k_slot"]
+            yield pidx, row["k_slot"]
 
 
 # --------------------------------------------------------------------------- numbers → values
 
 
 class _ValueBuilder:
-    def __init__(self, unit, children, record_types, dims, cells: _Cells, aggregates):
+    def __init__(self, unit, children, record_types, dims, cells: _Cells, aggregates, all_records=False):
         self.unit = unit
         self.units = {unit.path: unit} | {c.path: c for c in children}
         self.record_types = record_types
         self.dims = dims
         self.cells = cells
-        self.aggregates = aggregates
+        self.aggregates = aggregates  # code → the aggregate as counted (with `where` applied)
+        self.all_records = all_records
+        self._integer: dict[str, bool] = {}
 
-    def value(self, ind: Indicator, period: Period, slot: str, key, key_label) -> Value:
-        number = self.number(ind, period, slot, key)
+    def ind(self, code: str) -> Indicator:
+        return self.aggregates.get(code) or indicator(code)
+
+    def value(self, ind: Indicator, period: Period, pidx: int, slot: str, key, key_label) -> Value:
+        number = self.number(ind, pidx, slot, key)
         share = None
-        if slot != _TOTAL and isinstance(ind.definition, Aggregate) and ind.definition.additive:
-            total = self.number(ind, period, _TOTAL, key)
+        if slot != _TOTAL and isinstance(ind.definition, (Aggregate, StockAt)) and ind.definition.additive:
+            total = self.number(ind, pidx, _TOTAL, key)
             share = float(number) / float(total) if total else None
         return Value(
             indicator=ind,
@@ -450,44 +736,50 @@ class _ValueBuilder:
             share=share,
         )
 
-    def number(self, ind: Indicator, period: Period, slot: str, key) -> Number | None:
+    def number(self, ind: Indicator, pidx: int, slot: str, key) -> Number | None:
         d = ind.definition
         if isinstance(d, Ratio):
-            num = self.number(indicator(d.numerator), period, slot, key)
-            den = self.number(indicator(d.denominator), period, slot, key)
+            num = self.number(self.ind(d.numerator), pidx, slot, key)
+            den = self.number(self.ind(d.denominator), pidx, slot, key)
             if num is None or not den:
                 return None
             return float(num) / float(den) * d.scale
-        cell = (ind.code, period, slot, key)
+        cell = (ind.code, pidx, slot, key)
         if d.fn == Fn.COUNT_DISTINCT:
             return len(self.cells.sets.get(cell, ()))
-        return _normalise(self.record_types[d.record], d, self.cells.sums.get(cell, 0))
+        number = self.cells.sums.get(cell, 0)
+        integer = self._integer.get(ind.code)
+        if integer is None:
+            integer = self._integer[ind.code] = _is_integer(self.record_types[d.record], d)
+        return int(number) if integer else number
 
     def provenance(self, ind: Indicator, period: Period, slot: str, key) -> str | None:
+        ind = self.ind(ind.code)
         d = ind.definition
         if isinstance(d, Ratio):
-            num = self.provenance(indicator(d.numerator), period, slot, key)
-            return num if num == self.provenance(indicator(d.denominator), period, slot, key) else None
+            num = self.provenance(self.ind(d.numerator), period, slot, key)
+            return num if num == self.provenance(self.ind(d.denominator), period, slot, key) else None
         rt = self.record_types[d.record]
         conditions = d.conditions()
-        if rt.link is None or conditions is None:
-            return None
+        if rt.link is None or conditions is None or isinstance(d, StockAt):
+            return None  # (a list of records in force on a day is not part of any list contract yet)
         if key is not _ALL:
             dim = self.dims[d.record]
+            choices = conditions.pop(f"{dim.lookup}__in", None)
+            if choices is not None and (key == NO_MEMBER or key not in choices):
+                return None  # the member is outside the indicator's choices: the figure is 0
             member = {f"{dim.lookup}__isnull": True} if key == NO_MEMBER else {dim.lookup: key}
             for lookup, value in member.items():
                 if conditions.get(lookup, value) != value:
                     return None  # contradictory: the figure is 0 and no list shows "both"
                 conditions[lookup] = value
         unit = self.unit if slot == _TOTAL else self.units[slot]
-        return rt.link(LinkTarget(period, unit, slot == self.unit.path, conditions))
+        return rt.link(LinkTarget(period, unit, slot == self.unit.path, conditions, self.all_records))
 
 
-def _normalise(rt: RecordType, agg: Aggregate, number: Number) -> Number:
+def _is_integer(rt: RecordType, agg: Aggregate | StockAt) -> bool:
     """Integers stay integers (PostgreSQL sums bigint columns as numeric, i.e. Decimal)."""
-    if agg.fn == Fn.COUNT or isinstance(_target_field(rt.model, agg.field), models.IntegerField):
-        return int(number)
-    return number
+    return agg.fn == Fn.COUNT or isinstance(_target_field(rt.model, agg.field), models.IntegerField)
 
 
 def _target_field(model: type[models.Model], path: str | None) -> models.Field | None:

@@ -46,14 +46,41 @@ class Dimension:
     key: str
     label: str
     lookup: str
-    label_lookup: str
+    label_lookup: str = ""  # empty: the member's name comes from `labels`
     order_lookup: str | None = None
     none_label: str = "未填写"
+    labels: Mapping[str, str] | None = None  # code → name for a choices field, in display order
+    # The relation the members are rows of (e.g. "activity_type"): queries then group by its id
+    # (much cheaper than by code, name and order) and the engine reads the members' code, name and
+    # order from the related table once; `lookup`, `label_lookup`, `order_lookup` start with it.
+    via: str | None = None
 
     @property
     def fields(self) -> list[str]:
-        """What a breakdown query groups by: code, label and (if any) display order of the member."""
-        return [self.lookup, self.label_lookup, *([self.order_lookup] if self.order_lookup else [])]
+        """What a breakdown query groups by: the relation's id, or code, label and display order."""
+        if self.via:
+            return [self.via]
+        extra = [f for f in (self.label_lookup, self.order_lookup) if f]
+        return [self.lookup, *extra]
+
+    def related_fields(self) -> tuple[str, str, str | None]:
+        """(code, name, order) field names on the related model of `via`."""
+        prefix = f"{self.via}__"
+
+        def strip(lookup: str | None) -> str | None:
+            if lookup and not lookup.startswith(prefix):
+                raise ValueError(f"{lookup!r} does not start with {prefix!r}")
+            return lookup.removeprefix(prefix) if lookup else None
+
+        return strip(self.lookup), strip(self.label_lookup), strip(self.order_lookup)
+
+    def member(self, row: Mapping[str, Any]) -> tuple[str, tuple]:
+        """(name, sort key) of the member of a breakdown row."""
+        code = row[self.lookup]
+        if self.labels is not None:
+            order = list(self.labels).index(code) if code in self.labels else len(self.labels)
+            return self.labels.get(code, str(code)), (order,)
+        return row[self.label_lookup], ((row[self.order_lookup] if self.order_lookup else 0),)
 
 
 @dataclass(frozen=True)
@@ -62,13 +89,23 @@ class Param:
 
     `values` maps the filter values the list page understands to their parameter strings; when it is
     None, any value is written as `str(value)`. A value missing from `values` cannot be linked.
+    `many` (for `…__in` lookups): a list of values written joined by `many`, e.g. "a,b".
     """
 
     lookup: str
     name: str
     values: Mapping[Any, str] | None = None
+    many: str | None = None
 
     def encode(self, value: Any) -> str | None:
+        if self.many is not None:
+            if not isinstance(value, (list, tuple, set, frozenset)) or not value:
+                return None
+            parts = [self._one(v) for v in sorted(value, key=str)]
+            return None if any(p is None or self.many in p for p in parts) else self.many.join(parts)
+        return self._one(value)
+
+    def _one(self, value: Any) -> str | None:
         if self.values is None:
             return None if value is None or isinstance(value, (list, tuple, set, bool)) else str(value)
         return self.values.get(value)
@@ -82,6 +119,7 @@ class LinkTarget:
     unit: OrgUnit
     own_only: bool  # only the unit's own records (本级), not its subtree
     conditions: Mapping[str, Any]  # lookup → value, all ANDed (indicator filters + breakdown member)
+    all_records: bool = False  # the record type's base filter is off (e.g. every status)
 
 
 @dataclass(frozen=True)
@@ -99,6 +137,7 @@ class ListLink:
     period_param: str = "period"
     unit_param: str = "unit"
     own_param: str | None = None  # e.g. "own" (=1) once the list page can show 本级 records only
+    all_records: tuple[str, str] | None = None  # (param, value) dropping the base filter, e.g. status=all
 
     @cached_property
     def _by_lookup(self) -> dict[str, Param]:
@@ -117,7 +156,42 @@ class ListLink:
             if encoded is None:
                 return None
             query.append((param.name, encoded))
+        if target.all_records:
+            if self.all_records is None:
+                return None
+            if all(name != self.all_records[0] for name, _ in query):  # e.g. status=planned says it all
+                query.append(self.all_records)
+        names = [name for name, _ in query]
+        if len(set(names)) != len(names):
+            return None  # two conditions on one parameter: the list page reads only one of them
         return f"{self.path}?{urlencode(query)}"
+
+
+@dataclass(frozen=True)
+class FactSource:
+    """A pre-aggregated table of a record type, read instead of the records whenever it can answer.
+
+    One fact row sums the records of one combination of `dimensions` in one month of the record
+    type's date field (`month_field` holds the first day of that month); rows exist only for
+    combinations with records. `dimensions` are fields of the record model that the fact model has
+    too, with the same name and meaning (e.g. org_unit, activity_type, campaign), so a filter or
+    breakdown lookup starting with one of them is the same lookup on the fact model. The engine
+    reads the facts for an indicator when every period starts and ends on a month boundary and:
+    - count → SUM(`count`); sum(field) → SUM(`sums[field]`); count_distinct(dimension) → the distinct
+      values of the dimension among the matching fact rows;
+    - every filter lookup starts with a dimension, except that a count may carry one condition of
+      `counts_where` ((lookup, value) → the measure that counts only the records meeting it);
+    - the breakdown (if any) is a dimension.
+    Otherwise it counts the records (both paths give identical figures; the tests check it).
+    """
+
+    model: type[models.Model]
+    dimensions: frozenset[str]
+    count: str = "n"
+    sums: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    counts_where: Mapping[tuple[str, Any], str] = dataclasses.field(default_factory=dict)
+    month_field: str = "month"
+    org_lookup: str = "org_unit"
 
 
 @dataclass(frozen=True)
@@ -132,6 +206,7 @@ class RecordType:
     base_filter: Q = dataclasses.field(default_factory=Q)
     dimensions: Mapping[str, Dimension] = dataclasses.field(default_factory=dict)
     link: Callable[[LinkTarget], str | None] | None = None
+    facts: FactSource | None = None  # pre-aggregated table the engine prefers when it can answer
 
     def dimension(self, key: str) -> Dimension:
         try:
@@ -153,6 +228,9 @@ def register_record_type(record_type: RecordType) -> RecordType:
         raise ValueError(f"record type {record_type.key!r} is already registered")
     if record_type.model not in scoped_models():
         register_scoped(record_type.model, via=record_type.org_lookup)
+    facts = record_type.facts
+    if facts is not None and facts.model not in scoped_models():
+        register_scoped(facts.model, via=facts.org_lookup)
     _RECORD_TYPES[record_type.key] = record_type
     return record_type
 
@@ -272,11 +350,12 @@ class Ratio:
 
 @dataclass(frozen=True)
 class StockAt:
-    """Extension point: a stock counted as of a date (科普基地 in force on 31 Dec, members …).
+    """A stock counted as of a date (组织机构数, 科普基地 in force on 31 Dec, members …): the records of
+    `record` in force on the last day of each period (or on `at`), counted or summed like `Aggregate`.
 
-    Planned semantics: records of `record` whose validity [valid_from, valid_to] contains the last day
-    of each period (or `at`), aggregated like `Aggregate`. Added with the registries (designations);
-    the engine raises NotImplementedError until then.
+    In force on day d: `valid_from` empty or ≤ d, and `valid_to` empty or ≥ d (`to_inclusive`, e.g.
+    a designation valid to 31 Dec) or > d (not inclusive: the date the record ends, e.g. the day a
+    unit was closed). Stocks do not add up over periods; the record type's date field is not used.
     """
 
     record: str
@@ -286,6 +365,33 @@ class StockAt:
     valid_from: str = "valid_from"
     valid_to: str = "valid_to"
     at: date | None = None
+    to_inclusive: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fn", Fn(self.fn))
+        if self.fn == Fn.COUNT_DISTINCT:
+            raise ValueError("a stock is a count or a sum")
+        if (self.fn == Fn.COUNT) != (self.field is None):
+            raise ValueError("count takes no field; sum needs one")
+
+    @property
+    def additive(self) -> bool:
+        return True  # over children and to-one breakdowns (never over periods: each is its own day)
+
+    def q(self) -> Q:
+        return self.filters if isinstance(self.filters, Q) else Q(**self.filters)
+
+    def conditions(self) -> dict[str, Any] | None:
+        if not isinstance(self.filters, Q):
+            return dict(self.filters)
+        return _flat_and(self.filters)
+
+    def in_force(self, day: date) -> Q:
+        """Records in force on `day`."""
+        until = f"{self.valid_to}__gte" if self.to_inclusive else f"{self.valid_to}__gt"
+        return (Q(**{f"{self.valid_from}__isnull": True}) | Q(**{f"{self.valid_from}__lte": day})) & (
+            Q(**{f"{self.valid_to}__isnull": True}) | Q(**{until: day})
+        )
 
 
 @dataclass(frozen=True)
@@ -348,7 +454,7 @@ def check() -> list[str]:
     problems: list[str] = []
     for ind in _INDICATORS.values():
         d = ind.definition
-        if isinstance(d, Aggregate):
+        if isinstance(d, (Aggregate, StockAt)):
             rt = _RECORD_TYPES.get(d.record)
             if rt is None:
                 problems.append(f"{ind.code}: unknown record type {d.record!r}")

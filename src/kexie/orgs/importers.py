@@ -7,10 +7,17 @@ or existing units inside the importer's subtree.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+import datetime as dt
+from collections.abc import Iterable
 
-from kexie.core.errors import DomainError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
+
+from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.imports.excel import CellError, Column, Row, Sheet
+from kexie.imports.models import ImportBatchRecord
 from kexie.imports.specs import CommitResult, ImportSpec, RowError, register
 from kexie.orgs import services, validators
 from kexie.orgs.models import OrgType, OrgUnit
@@ -164,7 +171,7 @@ class OrgUnitImportSpec(ImportSpec):
             visit(code, [])
         return order, existing, errors
 
-    def validate(self, sheet: Sheet, access: Access) -> list[CellError]:
+    def _check(self, sheet: Sheet, access: Access) -> list[CellError]:
         order, existing, errors = self._plan(sheet, access)
         if errors:
             return errors
@@ -189,13 +196,30 @@ class OrgUnitImportSpec(ImportSpec):
             )
         return errors
 
-    def commit(self, sheet: Sheet, access: Access, *, batch) -> CommitResult:
+    def prepare(self, rows: Iterable[Row], sheet: Sheet, access: Access, *, keep: bool):
+        """Org files are small and their rules cross rows (parents, cycles): the rows are kept whole.
+        When a cell is already wrong the cross-row checks wait for the corrected file."""
+        sheet.rows = list(rows)
+        if any(row.errors for row in sheet.rows):
+            return None, []
+        errors = self._check(sheet, access)
+        return (sheet if keep and not errors else None), errors
+
+    def plan_size(self, plan: Sheet) -> int:
+        return len(plan.rows)
+
+    def write(self, plan: Sheet, access: Access, *, batch, progress) -> CommitResult:
+        """Create or update, parents first, through the org services (their rules and history);
+        every unit created or changed is logged for rollback with its values from before."""
+        sheet = plan
         order, existing, errors = self._plan(sheet, access)
         if errors:
             first = errors[0]
             raise RowError(first.message, row=first.row or 0, column=first.column)
         result = CommitResult()
         made: dict[str, OrgUnit] = {}
+        log: list[ImportBatchRecord] = []
+        content_type = ContentType.objects.get_for_model(OrgUnit)
         for row in order:
             data = self._data(row, existing.get(str(row.values.get("code") or "")))
             parent_code = str(row.values.get("parent_code") or "")
@@ -203,17 +227,96 @@ class OrgUnitImportSpec(ImportSpec):
                 if data.code in existing:
                     unit = existing[data.code]
                     if services.orgunit_differs(unit, data, parent=OrgUnit.objects.get_parent(unit)):
-                        services.orgunit_update(access=access, unit=unit, data=data)
+                        before = {f: _json(getattr(unit, f)) for f in BEFORE_FIELDS}
+                        unit = services.orgunit_update(access=access, unit=unit, data=data)
+                        log.append(_record(batch, content_type, unit, row, "updated", before))
                         result.updated += 1
                 else:
                     parent = made.get(parent_code) or existing[parent_code]
-                    made[data.code] = services.orgunit_create(
-                        access=access, parent=parent, data=data, reason="批量导入"
-                    )
+                    unit = services.orgunit_create(access=access, parent=parent, data=data, reason="批量导入")
+                    made[data.code] = unit
+                    log.append(_record(batch, content_type, unit, row, "created", None))
                     result.created += 1
             except DomainError as exc:
                 raise RowError(exc.message, row=row.number, column=LABEL.get(exc.field or "", None)) from exc
+            progress.advance()
+        ImportBatchRecord.objects.bulk_create(log)
         return result
+
+    def rollback(self, batch, access: Access, *, actor) -> None:
+        """Deletes the units the batch created (children first) and gives the units it changed
+        their values from before — only when none of them changed since and nothing hangs on them."""
+        from kexie.imports.services import later_batches_touching
+
+        content_type = ContentType.objects.get_for_model(OrgUnit)
+        records = list(batch.records.filter(content_type=content_type).order_by("-pk"))
+        units = OrgUnit.objects.in_bulk([r.object_id for r in records])
+        later = later_batches_touching(batch, content_type, [r.object_id for r in records])
+        if later is not None:
+            raise DomainError(
+                f"本批次导入的单位已被之后的导入批次“{later.file_name}”（{later.created_at:%Y-%m-%d %H:%M}）修改，请先撤销那一批。"
+            )
+        for record in records:
+            unit = units.get(record.object_id)
+            if unit is None:
+                raise DomainError(f"第{record.row}行导入的单位已被删除，无法撤销本批次。")
+            if not access.covers(unit, Action.MANAGE):
+                raise PermissionDeniedError(f"“{unit.name}”不在您的管理范围内，不能撤销本批次。")
+            if unit.updated_at != record.stamp:
+                raise DomainError(
+                    f"单位“{unit.name}”（{unit.code}）在导入之后又被修改过，无法撤销本批次；如需恢复，请在单位页面逐一修改。"
+                )
+        created = {r.object_id for r in records if r.action == "created"}
+        reason = f"撤销导入：{batch.file_name}"
+        for record in sorted(records, key=lambda r: -units[r.object_id].depth):
+            unit = OrgUnit.objects.get(pk=record.object_id)  # fresh: numchild changes as children go
+            if record.action == "created":
+                outside = OrgUnit.get_tree(unit).exclude(pk__in=created).exclude(pk=unit.pk)
+                if outside.exists():
+                    raise DomainError(f"单位“{unit.name}”下已新建了其他单位，无法撤销本批次。")
+                try:
+                    with transaction.atomic():
+                        unit.delete()
+                except (ProtectedError, RestrictedError, IntegrityError):
+                    raise DomainError(
+                        f"单位“{unit.name}”已有关联的数据（活动、用户或其他记录），无法撤销本批次。"
+                    ) from None
+                # the deletion's history row is written from the collector's copy: name who and why
+                OrgUnit.history.filter(id=record.object_id, history_type="-").update(
+                    history_change_reason=reason, history_user=actor
+                )
+            else:
+                before = record.before or {}
+                data = services.OrgUnitData(
+                    code=before["code"],
+                    name=before["name"],
+                    org_type=before["org_type"],
+                    short_name=before["short_name"],
+                    region_code=before["region_code"],
+                    active_from=dt.date.fromisoformat(before["active_from"])
+                    if before["active_from"]
+                    else None,
+                )
+                services.orgunit_update(access=access, unit=unit, data=data)
+
+
+BEFORE_FIELDS = ("code", "name", "org_type", "short_name", "region_code", "active_from")
+
+
+def _json(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _record(batch, content_type, unit: OrgUnit, row: Row, action: str, before) -> ImportBatchRecord:
+    return ImportBatchRecord(
+        batch=batch,
+        content_type=content_type,
+        object_id=unit.pk,
+        action=action,
+        row=row.number,
+        before=before,
+        stamp=OrgUnit.objects.values_list("updated_at", flat=True).get(pk=unit.pk),
+    )
 
 
 ORGUNIT_SPEC = register(

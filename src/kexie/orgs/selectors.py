@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from kexie.accounts.models import User
-from kexie.orgs.models import Membership, OrgType, OrgUnit
+from kexie.orgs.models import Membership, OrgUnit
 from kexie.orgs.scoping import Access, Action, get_in_scope, scope, subtree_q
 
 
@@ -45,35 +43,6 @@ def orgunit_ancestors(*, access: Access, unit: OrgUnit) -> list[OrgUnit]:
     """Ancestors of `unit` that the user may see (for breadcrumbs), root first."""
     paths = [unit.path[:i] for i in range(OrgUnit.steplen, len(unit.path), OrgUnit.steplen)]
     return list(scope(OrgUnit.objects.filter(path__in=paths), access).order_by("depth"))
-
-
-def type_counts_by_child(*, access: Access, parent: OrgUnit) -> dict[str, Counter]:
-    """For each direct child of `parent` (by path): active units of each type in its subtree, itself
-    included. One query over the parent's subtree, bucketed by the child's path prefix."""
-    child_len = (parent.depth + 1) * OrgUnit.steplen
-    rows = (
-        scope(OrgUnit.objects.filter(active_to__isnull=True), access)
-        .filter(subtree_q(parent.path))
-        .exclude(pk=parent.pk)
-        .values_list("path", "org_type")
-    )
-    result: dict[str, Counter] = {}
-    for path, org_type in rows.iterator():
-        result.setdefault(path[:child_len], Counter())[org_type] += 1
-    return result
-
-
-def subtree_type_counts(*, access: Access, unit: OrgUnit) -> list[tuple[str, int]]:
-    """Active units of each type below `unit` (itself excluded), in the order of OrgType."""
-    rows = (
-        scope(OrgUnit.objects.filter(active_to__isnull=True), access)
-        .filter(subtree_q(unit.path))
-        .exclude(pk=unit.pk)
-        .values("org_type")
-        .annotate(n=Count("pk"))
-    )
-    counts = {r["org_type"]: r["n"] for r in rows}
-    return [(t.label, counts[t.value]) for t in OrgType if counts.get(t.value)]
 
 
 def membership_list(*, access: Access, unit: OrgUnit | None = None, action: Action = Action.VIEW):

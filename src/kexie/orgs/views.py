@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kexie.core.errors import DomainError
 from kexie.core.xlsx import SheetData, build_workbook, xlsx_response
+from kexie.indicators.lists import org_type_counts, org_type_counts_by_child
 from kexie.orgs import forms, selectors, services
 from kexie.orgs.importers import COLUMNS
 from kexie.orgs.middleware import SESSION_KEY
@@ -29,11 +30,10 @@ def _crumbs(access, unit: OrgUnit) -> list[tuple[str, str]]:
 
 
 def _nodes(access, units: list[OrgUnit], parent: OrgUnit) -> list[dict]:
-    counts = selectors.type_counts_by_child(access=access, parent=parent)
+    counts = org_type_counts_by_child(access=access, parent=parent)  # figures come from the engine
     nodes = []
     for u in units:
-        c = counts.get(u.path, {})
-        below = {t: n - (1 if t == u.org_type and u.is_active else 0) for t, n in c.items()}
+        below = counts.get(u.path, {})
         nodes.append(
             {
                 "unit": u,
@@ -63,7 +63,7 @@ def tree(request):
     else:
         kids = list(selectors.orgunit_children(access=access, unit=root))
         context["nodes"] = _nodes(access, kids, root)
-        context["root_counts"] = selectors.subtree_type_counts(access=access, unit=root)
+        context["root_counts"] = org_type_counts(access=access, unit=root)
     return render(request, "orgs/tree.html", context)
 
 
@@ -102,7 +102,7 @@ def detail(request, pk: int):
             else [("组织机构", None)],
             "parent": OrgUnit.objects.get_parent(unit) if unit.depth > 1 else None,
             "children": selectors.orgunit_children(access=access, unit=unit),
-            "type_counts": selectors.subtree_type_counts(access=access, unit=unit),
+            "type_counts": org_type_counts(access=access, unit=unit),
             "memberships": selectors.membership_list(access=access, unit=unit),
             "history": changes,
             "membership_history": membership_history,

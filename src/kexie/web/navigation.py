@@ -71,9 +71,12 @@ SECTIONS: tuple[Section, ...] = (
         "statistics",
         "统计报表",
         (
+            Item("统计分析", "analytics:dashboard"),
             Item("统计年报", slug="statistics"),
-            Item("工作报告", slug="reports"),
+            Item("工作报告", "reports:list"),
             Item("指标目录", "indicators:catalogue"),
+            Item("荣誉与排名", "facts:list"),
+            Item("数字核对", "reports:factcheck:check"),
         ),
     ),
     Section(

@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
+from kexie.indicators.lists import org_type_counts
 from kexie.orgs import selectors
 from kexie.web.navigation import UNBUILT
 
@@ -14,7 +15,7 @@ def home(request):
     unit = access.unit
     context = {"title": "工作台", "unit": unit, "can_manage": access.can("manage")}
     if unit is not None:
-        context["type_counts"] = selectors.subtree_type_counts(access=access, unit=unit)
+        context["type_counts"] = org_type_counts(access=access, unit=unit)
         context["children"] = list(selectors.orgunit_children(access=access, unit=unit)[:12])
     return render(request, "web/home.html", context)
 

@@ -1,5 +1,8 @@
 """manage.py seed_demo [--if-empty]: load the demo org tree and demo logins (development only)."""
 
+from importlib import import_module
+
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
@@ -15,6 +18,11 @@ class Command(BaseCommand):
             "--if-empty",
             action="store_true",
             help="数据库中已有组织机构时直接跳过，不报错（适合在启动脚本中使用）。",
+        )
+        parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help="不打印演示账号表（启动脚本随后用 demo_logins 打印）。",
         )
 
     def handle(self, *args, **options):
@@ -34,7 +42,29 @@ class Command(BaseCommand):
         lines = summary.lines()
         if summary.created:
             self.stdout.write(self.style.SUCCESS(lines[0]))
-            for line in lines[1:]:
-                self.stdout.write(line)
+            self.stdout.write(lines[1])
+            for extend in demo_extensions():
+                self.stdout.write(extend())
+            if not options["no_logins"]:
+                for line in lines[2:]:
+                    self.stdout.write(line)
         else:
             self.stdout.write(lines[0])
+
+
+def demo_extensions() -> list:
+    """The `extend_demo()` functions of the other kexie apps' `demo` modules (records on the demo tree:
+    activities, facts …), in INSTALLED_APPS order. The org tree comes first; orgs imports no record app."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("kexie.") or config.name == "kexie.orgs":
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            continue
+        if hasattr(module, "extend_demo"):
+            found.append(module.extend_demo)
+    return found
