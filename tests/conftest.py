@@ -1,11 +1,52 @@
 """Shared fixtures: the standard org tree and a persona per role and level, plus an outsider."""
 
+import importlib
+
 import pytest
 from django.test import Client
 
 from kexie.orgs.models import Role
 from kexie.orgs.scoping import access_for
 from tests.factories import make_user, standard_tree
+
+
+def _db_order(item) -> int:
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    if (marker is not None and marker.kwargs.get("transaction")) or names & {
+        "transactional_db",
+        "live_server",
+    }:
+        return 1
+    return 0 if marker is not None or "db" in names else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests in a transaction first, then those that commit and flush (browser, background-task
+    tests), then those without a database — pytest-django's order, applied again last because
+    pytest's grouping by session-scoped parameters (Playwright's browser) can undo it, and a flush
+    ahead of an in-transaction test would empty the migration-seeded lists under it."""
+    items.sort(key=_db_order)
+
+
+@pytest.fixture(autouse=True)
+def _reference_lists(request):
+    """The managed lists (activity types, national campaigns, target groups) come from a data
+    migration. A transactional test (browser tests, background-task tests) ends with a flush that
+    empties them for the tests after it, so such tests put them back first, with the migration's own
+    (idempotent) code."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not transactional:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+
+    importlib.import_module("kexie.activities.migrations.0002_seed_lists").seed(apps, None)
 
 
 @pytest.fixture

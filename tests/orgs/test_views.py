@@ -31,16 +31,16 @@ def test_tree_shows_child_counts_by_type(tree, login):
     assert "学会 1" in body
 
 
-@pytest.mark.parametrize("page", UNIT_PAGES + MANAGE_PAGES)
-def test_outsider_gets_404_on_every_unit_page(tree, login, page):
-    suffix = {"detail": "", "add": "add/"}.get(page, f"{page}/")
+@pytest.mark.parametrize("unit_page", UNIT_PAGES + MANAGE_PAGES)
+def test_outsider_gets_404_on_every_unit_page(tree, login, unit_page):
+    suffix = {"detail": "", "add": "add/"}.get(unit_page, f"{unit_page}/")
     response = login("outsider").get(f"/orgs/{tree['county'].pk}/{suffix}")
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("page", MANAGE_PAGES)
-def test_viewer_gets_404_on_manage_pages_of_its_own_unit(tree, login, page):
-    suffix = "add/" if page == "add" else f"{page}/"
+@pytest.mark.parametrize("unit_page", MANAGE_PAGES)
+def test_viewer_gets_404_on_manage_pages_of_its_own_unit(tree, login, unit_page):
+    suffix = "add/" if unit_page == "add" else f"{unit_page}/"
     assert login("county_viewer").get(f"/orgs/{tree['county'].pk}/{suffix}").status_code == 404
 
 
