@@ -12,6 +12,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from kexie.activities import importers
 from kexie.activities.importers import ACTIVITY_SPEC
@@ -373,3 +374,103 @@ def test_an_outsider_cannot_poll_or_cancel_the_batch(login, upload, big_file):
     assert client.get(f"/imports/batch/{batch.pk}/progress/").status_code == 404
     assert client.post(f"/imports/batch/{batch.pk}/cancel/").status_code == 404
     assert login("county_viewer").post(f"/imports/batch/{batch.pk}/cancel/").status_code == 404
+
+
+# ---- stalled batches (a worker that stopped, or none running) ----------------------------------
+
+
+def _quiet_for(batch, minutes: int, **fields) -> None:
+    """As if the batch's last progress report was `minutes` ago."""
+    ago = timezone.now() - dt.timedelta(minutes=minutes)
+    ImportBatch.objects.filter(pk=batch.pk).update(progress_at=ago, **fields)
+    batch.refresh_from_db()
+
+
+def test_running_batches_record_when_they_last_moved(upload, commit, big_file, queued):
+    before = timezone.now()
+    batch = commit("county_filler", upload("county_filler", big_file), background=True)
+    assert batch.progress_at >= before  # queued counts as a move
+    assert not batch.is_stalled
+
+
+def test_a_batch_left_by_a_stopped_worker_is_ended_from_its_page_with_nothing_written(
+    settings, login, upload, commit, big_file, queued
+):
+    batch = commit("county_filler", upload("county_filler", big_file), background=True)
+    _quiet_for(
+        batch, settings.KEXIE_IMPORT_STALLED_MINUTES + 1, phase=ImportBatch.Phase.CHECKING, rows_done=4
+    )
+    assert batch.is_stalled
+    client = login("county_filler")
+    page = client.get(f"/imports/batch/{batch.pk}/").content.decode()
+    assert f"超过 {settings.KEXIE_IMPORT_STALLED_MINUTES} 分钟没有进展" in page
+    assert ">结束</button>" in page
+    assert "长时间没有进展" in client.get("/imports/").content.decode()
+
+    response = client.post(f"/imports/batch/{batch.pk}/cancel/", follow=True)
+    batch.refresh_from_db()
+    assert batch.status == Status.FAILED
+    assert batch.finished_at is not None
+    assert batch.phase == ""
+    assert "没有写入任何数据" in batch.errors[0]["message"]
+    assert "已结束该批次" in response.content.decode()
+    assert Activity.objects.count() == 0
+    # a worker that comes back later finds nothing to do
+    assert tasks.commit_batch.call(batch.pk) == "skipped"
+    assert Activity.objects.count() == 0
+
+
+def test_a_stalled_check_ends_as_not_passed(settings, upload, big_file, queued, access_of):
+    settings.KEXIE_IMPORT_BACKGROUND_BYTES = 1
+    batch = upload("county_filler", big_file)
+    _quiet_for(batch, settings.KEXIE_IMPORT_STALLED_MINUTES + 1, phase=ImportBatch.Phase.OPENING)
+    batch = services.batch_cancel(access=access_of("county_filler"), spec=ACTIVITY_SPEC, batch=batch)
+    assert batch.status == Status.INVALID
+    assert "后台校验超过" in batch.errors[0]["message"]
+
+
+def test_a_batch_that_moved_recently_is_only_asked_to_stop(settings, login, upload, commit, big_file, queued):
+    batch = commit("county_filler", upload("county_filler", big_file), background=True)
+    _quiet_for(batch, settings.KEXIE_IMPORT_STALLED_MINUTES - 1, phase=ImportBatch.Phase.CHECKING)
+    client = login("county_filler")
+    assert "没有进展" not in client.get(f"/imports/batch/{batch.pk}/").content.decode()
+    client.post(f"/imports/batch/{batch.pk}/cancel/")
+    batch.refresh_from_db()
+    assert (batch.status, batch.cancel_requested) == (Status.COMMITTING, True)  # the worker stops it
+
+
+def test_a_batch_queued_too_long_says_the_worker_may_not_run(
+    settings, login, upload, commit, big_file, queued
+):
+    batch = commit("county_filler", upload("county_filler", big_file), background=True)
+    _quiet_for(batch, settings.KEXIE_IMPORT_STALLED_MINUTES + 1)
+    page = login("county_filler").get(f"/imports/batch/{batch.pk}/progress/").content.decode()
+    assert "db_worker" in page
+    assert "可能没有运行" in page
+    assert "every 10s" in page  # polls slower while nothing moves
+    assert ">取消</button>" in page
+
+
+def test_a_slow_worker_ended_as_stalled_stops_at_its_next_report_and_writes_nothing(
+    settings, upload, commit, big_file, reports, access_of
+):
+    """The worker is alive, only slow: the user ends the batch between two of its reports; the worker
+    sees the flag at the next one and the batch keeps the outcome the user saw."""
+    batch = upload("county_filler", big_file)
+    ended = []
+
+    def end_it(batch_id, phase, done, total):
+        if phase == "checking" and done == 2 and not ended:
+            stalled = ImportBatch.objects.get(pk=batch_id)
+            _quiet_for(stalled, settings.KEXIE_IMPORT_STALLED_MINUTES + 1)
+            ended.append(
+                services.batch_cancel(access=access_of("county_filler"), spec=ACTIVITY_SPEC, batch=stalled)
+            )
+
+    services.progress_hooks.append(end_it)
+    batch = commit("county_filler", batch, background=True)
+    assert ended
+    assert ended[0].status == Status.FAILED
+    assert batch.status == Status.FAILED
+    assert "writing" not in [r[0] for r in reports]
+    assert Activity.objects.count() == 0

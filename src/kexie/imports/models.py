@@ -1,11 +1,18 @@
 """Every spreadsheet import is kept: who, when, which file, how many rows, the outcome, its progress
 while it runs in the background, and — once committed — what it did, so that it can be rolled back."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from kexie.orgs.models import OrgUnit
+
+
+def stalled_after() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.KEXIE_IMPORT_STALLED_MINUTES)
 
 
 class ImportBatch(models.Model):
@@ -56,6 +63,7 @@ class ImportBatch(models.Model):
     rows_done = models.PositiveIntegerField("已处理行数", default=0)
     progress_total = models.PositiveIntegerField("待处理行数", default=0)
     cancel_requested = models.BooleanField("已请求取消", default=False)
+    progress_at = models.DateTimeField("最近进展", null=True, blank=True)  # queued, started or reported
     committed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="确认导入人",
@@ -86,6 +94,13 @@ class ImportBatch(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but nothing moved for KEXIE_IMPORT_STALLED_MINUTES: still waiting for a worker
+        (phase "queued") or left behind by one that stopped (a restart, a crash)."""
+        last = self.progress_at or self.created_at
+        return self.is_running and last is not None and timezone.now() - last > stalled_after()
 
     def corrections_by_row(self) -> dict[int, dict[str, str]]:
         return {int(row): dict(cells) for row, cells in self.corrections.items()}

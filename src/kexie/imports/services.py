@@ -43,6 +43,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kexie.core.errors import DomainError, PermissionDeniedError
@@ -57,7 +58,7 @@ from kexie.imports.excel import (
     check_container,
     open_sheet,
 )
-from kexie.imports.models import ImportBatch
+from kexie.imports.models import ImportBatch, stalled_after
 from kexie.imports.specs import ImportSpec, RowError
 from kexie.orgs.scoping import Access
 
@@ -139,7 +140,12 @@ class ProgressReporter:
 
     # -- the write and the check
     def report(self) -> None:
-        values = {"phase": self.phase, "rows_done": self.done, "progress_total": self.total}
+        values = {
+            "phase": self.phase,
+            "rows_done": self.done,
+            "progress_total": self.total,
+            "progress_at": timezone.now(),
+        }
         if not self.in_transaction:
             ImportBatch.objects.filter(pk=self.batch_id).update(**values)
             cancelled = ImportBatch.objects.filter(pk=self.batch_id, cancel_requested=True).exists()
@@ -159,9 +165,15 @@ class ProgressReporter:
         table = ImportBatch._meta.db_table
         with self._side.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET phase = %s, rows_done = %s, progress_total = %s WHERE id = %s "  # noqa: S608
-                "RETURNING cancel_requested",
-                [values["phase"], values["rows_done"], values["progress_total"], self.batch_id],
+                f"UPDATE {table} SET phase = %s, rows_done = %s, progress_total = %s, progress_at = %s "  # noqa: S608
+                "WHERE id = %s RETURNING cancel_requested",
+                [
+                    values["phase"],
+                    values["rows_done"],
+                    values["progress_total"],
+                    values["progress_at"],
+                    self.batch_id,
+                ],
             )
             row = cursor.fetchone()
         return bool(row and row[0])
@@ -290,6 +302,7 @@ def batch_upload(*, access: Access, user, spec: ImportSpec, upload, file_name: s
     batch.file_sha256 = _sha256(stored)
     batch.status = Status.VALIDATING
     batch.phase = Phase.QUEUED
+    batch.progress_at = timezone.now()
     batch.save()
     if size > background_bytes():
         from kexie.imports import tasks
@@ -305,7 +318,7 @@ def batch_validate(*, batch: ImportBatch, spec: ImportSpec, access: Access) -> I
     """Check the stored file of a batch waiting for validation; the batch becomes validated,
     invalid or (when the user asked) cancelled. Writes no records."""
     started = ImportBatch.objects.filter(pk=batch.pk, status=Status.VALIDATING, phase=Phase.QUEUED).update(
-        phase=Phase.OPENING
+        phase=Phase.OPENING, progress_at=timezone.now()
     )
     if not started:
         batch.refresh_from_db()
@@ -456,6 +469,7 @@ def batch_fix(
     won = ImportBatch.objects.filter(pk=batch.pk, status=Status.INVALID).update(
         status=Status.VALIDATING,
         phase=Phase.QUEUED,
+        progress_at=timezone.now(),
         errors=[],
         finished_at=None,
         corrections={str(n): cells for n, cells in corrections.items()},
@@ -490,6 +504,7 @@ def batch_commit(
     won = ImportBatch.objects.filter(pk=batch.pk, status=Status.VALIDATED).update(
         status=Status.COMMITTING,
         phase=Phase.QUEUED,
+        progress_at=timezone.now(),
         rows_done=0,
         progress_total=batch.rows_total,
         cancel_requested=False,
@@ -512,7 +527,7 @@ def batch_commit(
 def run_commit(*, batch_id: int, spec: ImportSpec, access: Access) -> ImportBatch:
     """The commit itself (inline for small batches, in the worker for large ones)."""
     if not ImportBatch.objects.filter(pk=batch_id, status=Status.COMMITTING, phase=Phase.QUEUED).update(
-        phase=Phase.OPENING
+        phase=Phase.OPENING, progress_at=timezone.now()
     ):
         return ImportBatch.objects.get(pk=batch_id)  # cancelled while queued, or already running
     batch = ImportBatch.objects.select_related("created_by", "committed_by").get(pk=batch_id)
@@ -574,8 +589,42 @@ def run_commit(*, batch_id: int, spec: ImportSpec, access: Access) -> ImportBatc
 
 
 def cancel_offered(batch: ImportBatch) -> bool:
-    """Is the cancel button shown? Not while SQLite holds its write lock for the final write."""
-    return batch.is_running and not (connection.vendor == "sqlite" and batch.phase == Phase.WRITING)
+    """Is the cancel button shown? Not while SQLite holds its write lock for the final write — unless
+    the batch has stalled, when the button ends it."""
+    if not batch.is_running:
+        return False
+    return batch.is_stalled or not (connection.vendor == "sqlite" and batch.phase == Phase.WRITING)
+
+
+def _end_stalled(batch: ImportBatch, now) -> bool:
+    """End a running batch that made no progress for KEXIE_IMPORT_STALLED_MINUTES. Its worker is gone
+    (a stopped worker's transaction was rolled back by the database) or, if only slow, finds the cancel
+    flag at its next report and the status changed under its final compare-and-set: nothing is written
+    either way. A commit that stalls becomes "导入失败", a check "校验未通过", each with the reason."""
+    cutoff = now - stalled_after()
+    minutes = settings.KEXIE_IMPORT_STALLED_MINUTES
+    quiet = Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)
+    ended = 0
+    for status, outcome, what in (
+        (Status.VALIDATING, Status.INVALID, "校验"),
+        (Status.COMMITTING, Status.FAILED, "导入"),
+    ):
+        message = (
+            f"后台{what}超过{minutes}分钟没有进展（处理程序可能已停止或重启），已由用户结束，"
+            "没有写入任何数据。请重新上传文件；如果反复出现，请联系系统管理员检查后台处理程序（db_worker）。"
+        )
+        ended += (
+            ImportBatch.objects.filter(quiet, pk=batch.pk, status=status)
+            .exclude(phase=Phase.QUEUED)
+            .update(
+                status=outcome,
+                phase="",
+                cancel_requested=True,
+                errors=[CellError(message).as_dict()],
+                finished_at=now,
+            )
+        )
+    return bool(ended)
 
 
 def batch_cancel(*, access: Access, spec: ImportSpec, batch: ImportBatch) -> ImportBatch:
@@ -591,6 +640,12 @@ def batch_cancel(*, access: Access, spec: ImportSpec, batch: ImportBatch) -> Imp
     ):
         batch.refresh_from_db()
         return batch
+    try:
+        if _end_stalled(batch, now):
+            batch.refresh_from_db()
+            return batch
+    except DatabaseError as exc:  # SQLite: a live writer holds the lock, so it was not stalled after all
+        raise DomainError("正在写入数据库，即将完成，此阶段不能取消；完成后可以撤销整个批次。") from exc
     if connection.vendor == "sqlite" and batch.phase == Phase.WRITING:
         raise DomainError("正在写入数据库，即将完成，此阶段不能取消；完成后可以撤销整个批次。")
     try:

@@ -4,6 +4,7 @@ record type (spec)."""
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -100,7 +101,8 @@ def _batch_context(request, batch: ImportBatch) -> dict:
         "batch": batch,
         "spec": spec,
         "can_commit": batch.status == ImportBatch.Status.VALIDATED and allowed,
-        "can_cancel": allowed and batch.is_running and services.cancel_offered(batch),
+        "can_cancel": allowed and services.cancel_offered(batch),
+        "stalled_minutes": settings.KEXIE_IMPORT_STALLED_MINUTES,
         "can_rollback": batch.status == ImportBatch.Status.COMMITTED and allowed,
         "can_fix": batch.status == ImportBatch.Status.INVALID and allowed and bool(batch.preview.get("fix")),
     }
@@ -194,6 +196,8 @@ def batch_cancel(request, pk: int):
     else:
         if batch.status == ImportBatch.Status.CANCELLED:
             messages.info(request, "已取消，没有写入任何数据。")
+        elif not batch.is_running:
+            messages.info(request, "已结束该批次，没有写入任何数据。")
         else:
             messages.info(request, "正在取消……后台处理会在当前这一批行结束时停下，不会写入任何数据。")
     return redirect("imports:batch", batch.pk)

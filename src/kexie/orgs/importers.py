@@ -271,7 +271,7 @@ class OrgUnitImportSpec(ImportSpec):
         for record in sorted(records, key=lambda r: -units[r.object_id].depth):
             unit = OrgUnit.objects.get(pk=record.object_id)  # fresh: numchild changes as children go
             if record.action == "created":
-                outside = OrgUnit.get_tree(unit).exclude(pk__in=created).exclude(pk=unit.pk)
+                outside = OrgUnit.objects.get_descendants(unit).exclude(pk__in=created)
                 if outside.exists():
                     raise DomainError(f"单位“{unit.name}”下已新建了其他单位，无法撤销本批次。")
                 try:
