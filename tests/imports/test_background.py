@@ -397,13 +397,11 @@ def test_a_batch_left_by_a_stopped_worker_is_ended_from_its_page_with_nothing_wr
     settings, login, upload, commit, big_file, queued
 ):
     batch = commit("county_filler", upload("county_filler", big_file), background=True)
-    _quiet_for(
-        batch, settings.KEXIE_IMPORT_STALLED_MINUTES + 1, phase=ImportBatch.Phase.CHECKING, rows_done=4
-    )
+    _quiet_for(batch, settings.KEXIE_TASK_STALLED_MINUTES + 1, phase=ImportBatch.Phase.CHECKING, rows_done=4)
     assert batch.is_stalled
     client = login("county_filler")
     page = client.get(f"/imports/batch/{batch.pk}/").content.decode()
-    assert f"超过 {settings.KEXIE_IMPORT_STALLED_MINUTES} 分钟没有进展" in page
+    assert f"超过 {settings.KEXIE_TASK_STALLED_MINUTES} 分钟没有进展" in page
     assert ">结束</button>" in page
     assert "长时间没有进展" in client.get("/imports/").content.decode()
 
@@ -423,7 +421,7 @@ def test_a_batch_left_by_a_stopped_worker_is_ended_from_its_page_with_nothing_wr
 def test_a_stalled_check_ends_as_not_passed(settings, upload, big_file, queued, access_of):
     settings.KEXIE_IMPORT_BACKGROUND_BYTES = 1
     batch = upload("county_filler", big_file)
-    _quiet_for(batch, settings.KEXIE_IMPORT_STALLED_MINUTES + 1, phase=ImportBatch.Phase.OPENING)
+    _quiet_for(batch, settings.KEXIE_TASK_STALLED_MINUTES + 1, phase=ImportBatch.Phase.OPENING)
     batch = services.batch_cancel(access=access_of("county_filler"), spec=ACTIVITY_SPEC, batch=batch)
     assert batch.status == Status.INVALID
     assert "后台校验超过" in batch.errors[0]["message"]
@@ -431,7 +429,7 @@ def test_a_stalled_check_ends_as_not_passed(settings, upload, big_file, queued, 
 
 def test_a_batch_that_moved_recently_is_only_asked_to_stop(settings, login, upload, commit, big_file, queued):
     batch = commit("county_filler", upload("county_filler", big_file), background=True)
-    _quiet_for(batch, settings.KEXIE_IMPORT_STALLED_MINUTES - 1, phase=ImportBatch.Phase.CHECKING)
+    _quiet_for(batch, settings.KEXIE_TASK_STALLED_MINUTES - 1, phase=ImportBatch.Phase.CHECKING)
     client = login("county_filler")
     assert "没有进展" not in client.get(f"/imports/batch/{batch.pk}/").content.decode()
     client.post(f"/imports/batch/{batch.pk}/cancel/")
@@ -443,7 +441,7 @@ def test_a_batch_queued_too_long_says_the_worker_may_not_run(
     settings, login, upload, commit, big_file, queued
 ):
     batch = commit("county_filler", upload("county_filler", big_file), background=True)
-    _quiet_for(batch, settings.KEXIE_IMPORT_STALLED_MINUTES + 1)
+    _quiet_for(batch, settings.KEXIE_TASK_STALLED_MINUTES + 1)
     page = login("county_filler").get(f"/imports/batch/{batch.pk}/progress/").content.decode()
     assert "db_worker" in page
     assert "可能没有运行" in page
@@ -462,7 +460,7 @@ def test_a_slow_worker_ended_as_stalled_stops_at_its_next_report_and_writes_noth
     def end_it(batch_id, phase, done, total):
         if phase == "checking" and done == 2 and not ended:
             stalled = ImportBatch.objects.get(pk=batch_id)
-            _quiet_for(stalled, settings.KEXIE_IMPORT_STALLED_MINUTES + 1)
+            _quiet_for(stalled, settings.KEXIE_TASK_STALLED_MINUTES + 1)
             ended.append(
                 services.batch_cancel(access=access_of("county_filler"), spec=ACTIVITY_SPEC, batch=stalled)
             )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import subprocess
 
 import pytest
+from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 
-from kexie.reports import wordstyles
+from kexie.reports import exports, wordstyles
 from kexie.reports.document import iter_figures, span_text
 from kexie.reports.exports import APPENDIX_HEADER, REFERENCE
 from kexie.reports.models import Report, ReportVersion
@@ -130,7 +132,6 @@ def test_the_pdf_is_rendered_by_the_task_and_holds_the_edited_text_and_figures(e
 
 
 def test_a_failed_rendering_is_shown_and_can_be_retried(edited, monkeypatch):
-    from kexie.reports import exports
 
     client, report, _version = edited
 
@@ -156,3 +157,39 @@ def test_a_pending_pdf_is_polled_until_it_is_ready(edited):
     version.refresh_from_db()
     assert version.pdf_status == ReportVersion.PdfStatus.PENDING
     assert not version.pdf
+
+
+def test_a_pdf_left_pending_by_a_stopped_worker_can_be_asked_for_again(edited, settings, monkeypatch):
+    client, report, version = edited
+    long_ago = timezone.now() - dt.timedelta(minutes=settings.KEXIE_TASK_STALLED_MINUTES + 1)
+    ReportVersion.objects.filter(pk=version.pk).update(
+        pdf_status=ReportVersion.PdfStatus.PENDING, pdf_requested_at=long_ago
+    )
+    stalled = client.get(f"/reports/{report.pk}/versions/2/pdf/status/").content.decode()
+    assert 'data-testid="pdf-stalled"' in stalled
+    assert f"超过 {settings.KEXIE_TASK_STALLED_MINUTES} 分钟" in stalled
+    assert "hx-trigger" not in stalled  # no more polling of a job nobody runs
+    assert "重新生成 PDF" in stalled
+    assert 'data-testid="pdf-stalled"' in client.get(f"/reports/{report.pk}/?v=2").content.decode()
+
+    rendered = []
+    real = exports.render_pdf
+    monkeypatch.setattr(exports, "render_pdf", lambda *a, **kw: rendered.append(1) or real(*a, **kw))
+    html = client.post(f"/reports/{report.pk}/versions/2/pdf/", HTTP_HX_REQUEST="true").content.decode()
+    assert rendered == [1]  # enqueued again (ImmediateBackend renders it at once)
+    assert 'data-testid="pdf-download"' in html
+    version.refresh_from_db()
+    assert version.pdf_status == ReportVersion.PdfStatus.READY
+    assert version.pdf_requested_at > long_ago
+
+
+def test_a_pdf_pending_for_a_short_while_is_not_asked_for_twice(edited, monkeypatch):
+    client, report, version = edited
+    rendered = []
+    monkeypatch.setattr(exports, "render_pdf", lambda *a, **kw: rendered.append(1) or b"%PDF-1.7")
+    ReportVersion.objects.filter(pk=version.pk).update(
+        pdf_status=ReportVersion.PdfStatus.PENDING, pdf_requested_at=timezone.now()
+    )
+    html = client.post(f"/reports/{report.pk}/versions/2/pdf/", HTTP_HX_REQUEST="true").content.decode()
+    assert rendered == []
+    assert 'data-testid="pdf-pending"' in html

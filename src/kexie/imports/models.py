@@ -1,18 +1,12 @@
 """Every spreadsheet import is kept: who, when, which file, how many rows, the outcome, its progress
 while it runs in the background, and — once committed — what it did, so that it can be rolled back."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
 
+from kexie.core.background import is_stalled
 from kexie.orgs.models import OrgUnit
-
-
-def stalled_after() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.KEXIE_IMPORT_STALLED_MINUTES)
 
 
 class ImportBatch(models.Model):
@@ -97,10 +91,9 @@ class ImportBatch(models.Model):
 
     @property
     def is_stalled(self) -> bool:
-        """Running, but nothing moved for KEXIE_IMPORT_STALLED_MINUTES: still waiting for a worker
+        """Running, but nothing moved for KEXIE_TASK_STALLED_MINUTES: still waiting for a worker
         (phase "queued") or left behind by one that stopped (a restart, a crash)."""
-        last = self.progress_at or self.created_at
-        return self.is_running and last is not None and timezone.now() - last > stalled_after()
+        return self.is_running and is_stalled(self.progress_at or self.created_at)
 
     def corrections_by_row(self) -> dict[int, dict[str, str]]:
         return {int(row): dict(cells) for row, cells in self.corrections.items()}

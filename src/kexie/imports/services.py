@@ -46,6 +46,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kexie.core.background import stalled_cutoff, stalled_minutes
 from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.core.text import validate_plain_text
 from kexie.imports.excel import (
@@ -58,7 +59,7 @@ from kexie.imports.excel import (
     check_container,
     open_sheet,
 )
-from kexie.imports.models import ImportBatch, stalled_after
+from kexie.imports.models import ImportBatch
 from kexie.imports.specs import ImportSpec, RowError
 from kexie.orgs.scoping import Access
 
@@ -597,12 +598,12 @@ def cancel_offered(batch: ImportBatch) -> bool:
 
 
 def _end_stalled(batch: ImportBatch, now) -> bool:
-    """End a running batch that made no progress for KEXIE_IMPORT_STALLED_MINUTES. Its worker is gone
+    """End a running batch that made no progress for KEXIE_TASK_STALLED_MINUTES. Its worker is gone
     (a stopped worker's transaction was rolled back by the database) or, if only slow, finds the cancel
     flag at its next report and the status changed under its final compare-and-set: nothing is written
     either way. A commit that stalls becomes "导入失败", a check "校验未通过", each with the reason."""
-    cutoff = now - stalled_after()
-    minutes = settings.KEXIE_IMPORT_STALLED_MINUTES
+    cutoff = stalled_cutoff(now)
+    minutes = stalled_minutes()
     quiet = Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)
     ended = 0
     for status, outcome, what in (

@@ -4,13 +4,13 @@ record type (spec)."""
 import re
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kexie.core.background import stalled_minutes
 from kexie.core.errors import DomainError
 from kexie.core.xlsx import SheetData, build_workbook, xlsx_response
 from kexie.imports import selectors, services
@@ -102,7 +102,7 @@ def _batch_context(request, batch: ImportBatch) -> dict:
         "spec": spec,
         "can_commit": batch.status == ImportBatch.Status.VALIDATED and allowed,
         "can_cancel": allowed and services.cancel_offered(batch),
-        "stalled_minutes": settings.KEXIE_IMPORT_STALLED_MINUTES,
+        "stalled_minutes": stalled_minutes(),
         "can_rollback": batch.status == ImportBatch.Status.COMMITTED and allowed,
         "can_fix": batch.status == ImportBatch.Status.INVALID and allowed and bool(batch.preview.get("fix")),
     }

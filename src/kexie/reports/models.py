@@ -7,6 +7,7 @@ its PDF is rendered in the background (queue "reports") and stored on the versio
 from django.conf import settings
 from django.db import models
 
+from kexie.core.background import is_stalled
 from kexie.orgs.models import OrgUnit
 from kexie.orgs.scoping import register_scoped
 
@@ -64,6 +65,7 @@ class ReportVersion(models.Model):
     pdf = models.FileField("PDF文件", upload_to="reports/%Y/%m/", blank=True)
     pdf_status = models.CharField("PDF状态", max_length=10, choices=PdfStatus.choices, default=PdfStatus.NONE)
     pdf_error = models.CharField("PDF错误", max_length=300, blank=True)
+    pdf_requested_at = models.DateTimeField("PDF请求时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "报告版本"
@@ -73,6 +75,14 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report.title} 第{self.number}版"
+
+    @property
+    def pdf_stalled(self) -> bool:
+        """Asked for long ago and still not rendered: no worker picked it up, or one stopped while
+        rendering. It may then be asked for again."""
+        return self.pdf_status == self.PdfStatus.PENDING and is_stalled(
+            self.pdf_requested_at or self.created_at
+        )
 
 
 register_scoped(Report, via="org_unit")

@@ -7,7 +7,10 @@ import copy
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
+from kexie.core.background import stalled_cutoff
 from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.orgs.scoping import Access, Action
 from kexie.orgs.selectors import orgunit_get
@@ -152,10 +155,17 @@ def version_restore(*, access: Access, actor, report: Report, number: int) -> Re
 
 def pdf_request(*, access: Access, version: ReportVersion) -> bool:
     """Mark a version's PDF as pending; True when the caller should enqueue the rendering task
-    (False when it is already being rendered or ready)."""
+    (False when it is already being rendered or ready). A request that stalled (KEXIE_TASK_STALLED_MINUTES
+    without a result) may be made again."""
     if not access.covers(version.report.org_unit, Action.EXPORT):
         raise PermissionDeniedError("您没有导出该报告的权限。")
+    Pdf = ReportVersion.PdfStatus
+    now = timezone.now()
+    cutoff = stalled_cutoff(now)
+    stalled = Q(pdf_status=Pdf.PENDING) & (
+        Q(pdf_requested_at__lt=cutoff) | Q(pdf_requested_at__isnull=True, created_at__lt=cutoff)
+    )
     updated = ReportVersion.objects.filter(
-        pk=version.pk, pdf_status__in=[ReportVersion.PdfStatus.NONE, ReportVersion.PdfStatus.FAILED]
-    ).update(pdf_status=ReportVersion.PdfStatus.PENDING, pdf_error="")
+        Q(pdf_status__in=[Pdf.NONE, Pdf.FAILED]) | stalled, pk=version.pk
+    ).update(pdf_status=Pdf.PENDING, pdf_error="", pdf_requested_at=now)
     return bool(updated)

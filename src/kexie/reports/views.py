@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from kexie.core.background import stalled_minutes
 from kexie.core.errors import DomainError
 from kexie.orgs.scoping import Action
 from kexie.reports import editing, exports, forms, registry, selectors, services, tasks
@@ -76,7 +77,7 @@ def generate(request):
 
 
 def _pdf_context(version: ReportVersion) -> dict:
-    return {"version": version, "report": version.report}
+    return {"version": version, "report": version.report, "stalled_minutes": stalled_minutes()}
 
 
 def detail(request, pk: int):
@@ -109,6 +110,7 @@ def detail(request, pk: int):
             "can_write": selectors.can_write(access)
             and access.covers(report.org_unit, selectors.write_action(access)),
             "can_export": access.covers(report.org_unit, Action.EXPORT),
+            "stalled_minutes": stalled_minutes(),
         },
     )
 
