@@ -184,7 +184,8 @@ def time_refresh(repeat: int) -> list[tuple[str, int, int, Timing]]:
     - the cell of one activity in the busiest cell (a unit-month with the most activities), and of
       one in a typical cell (the median) — what every create/update/delete/restore adds;
     - the cells of 10,000 activities (consecutive ids: spread over units and months as an import of
-      a year's 台账 would be), what a 10k-row import adds, with cells_for() timed apart.
+      a year's 台账 would be), what a 10k-row update or rollback adds, with cells_for() timed apart;
+    - facts.add() of the same 10,000 activities, what a 10k-row import of new activities adds.
     Each refresh runs in a transaction that is rolled back (the facts are recomputed identically
     anyway). Returns (label, activities, cells, timing)."""
     from django.db import transaction
@@ -229,6 +230,13 @@ def time_refresh(repeat: int) -> list[tuple[str, int, int, Timing]]:
         memory=False,
     )
     out.append(("bulk", len(ids), len(cells), t))
+    t, _ = measure(
+        "add · 10k new activities (import)",
+        rolled_back(lambda: facts.add(bulk)),
+        repeat,
+        memory=False,
+    )
+    out.append(("add", len(ids), len(cells), t))
     generate.vacuum_facts()  # the rolled-back inserts left dead rows behind
     return out
 

@@ -1,5 +1,6 @@
 """The activity fact table stays equal to the activities through every write path: the services
-(create, update, delete, restore), unit moves and merges, refresh() and rebuild().
+(create, update, delete, restore), imports (add() of the new activities) and their rollback, unit
+moves and merges, refresh() and rebuild().
 
 The expectation is recomputed here in plain Python from the activity rows (no SQL aggregation), and
 the fact rows are summed per combination, since a cell may be split over several rows."""
@@ -20,7 +21,9 @@ from kexie.core.errors import DomainError
 from kexie.indicators.engine import evaluate
 from kexie.orgs import services as org_services
 from tests.activities.conftest import campaign
+from tests.activities.test_import import HEADER, SHEET, row
 from tests.factories import make_activity
+from tests.imports.helpers import write_xlsx
 
 MEASURES = ("n", "n_major", "participants", "online_views", "sci_workers", "volunteers")
 
@@ -159,6 +162,53 @@ def test_refresh_folds_split_rows_and_is_idempotent(tree):
     facts.refresh(cells)
     facts.refresh(cells)
     assert ActivityMonthFact.objects.count() == 1
+    assert_facts_match()
+
+
+def test_an_import_adds_its_new_activities_without_recomputing_their_cells(tree, upload, commit, tmp_path):
+    make_activity(tree["county"], "已有的讲座", dt.date(2024, 5, 3), participants=10)
+    make_activity(tree["county"], "六月的讲座", dt.date(2024, 6, 3), participants=10)
+    rows = [
+        row(活动名称="五月新讲座一", 开始日期=dt.date(2024, 5, 20), 参与人次=30),  # the cell above
+        row(活动名称="五月新讲座二", 开始日期=dt.date(2024, 5, 21), 参与人次=1500),
+        row(活动名称="七月新讲座", 开始日期=dt.date(2024, 7, 1), 参与人次=5),  # a new cell
+    ]
+    batch = upload("county_filler", write_xlsx(tmp_path / "台账.xlsx", rows, header=HEADER, sheet=SHEET))
+    batch = commit("county_filler", batch)
+    assert batch.rows_created == 3, batch.errors
+    assert_facts_match()
+    may = ActivityMonthFact.objects.filter(org_unit=tree["county"], month=dt.date(2024, 5, 1))
+    # appended, not recomputed: the May cell holds the old row and the import's own row
+    assert sorted(may.values_list("n", "participants")) == [(1, 10), (2, 1530)]
+    june = ActivityMonthFact.objects.get(org_unit=tree["county"], month=dt.date(2024, 6, 1))
+    assert (june.n, june.participants) == (1, 10)  # untouched
+    # the next write of the cell folds it back into one row
+    facts.refresh({(tree["county"].pk, dt.date(2024, 5, 1))})
+    assert sorted(may.values_list("n", "participants")) == [(3, 1540)]
+    assert_facts_match()
+
+
+def test_an_update_in_the_same_import_refreshes_over_the_added_rows(
+    tree, people, access_of, make_data, upload, commit, tmp_path
+):
+    """A file that creates an activity and updates another in the same cell: the update's refresh
+    recomputes the cell from the activities, the new one included, and replaces the appended row."""
+    existing = create(
+        access_of("county_filler"),
+        people["county_filler"],
+        make_data,
+        title="已有的讲座",
+        start_date=dt.date(2024, 5, 3),
+        end_date=dt.date(2024, 5, 3),
+        participants=10,
+    )
+    rows = [
+        row(活动名称="五月新讲座", 开始日期=dt.date(2024, 5, 20), 参与人次=30),
+        row(活动名称=existing.title, 开始日期=existing.start_date, 参与人次=99),  # same natural key: update
+    ]
+    batch = upload("county_filler", write_xlsx(tmp_path / "台账.xlsx", rows, header=HEADER, sheet=SHEET))
+    batch = commit("county_filler", batch)
+    assert (batch.rows_created, batch.rows_updated) == (1, 1), batch.errors
     assert_facts_match()
 
 

@@ -7,12 +7,24 @@ The contract for every write path (services, imports, unit merges):
     … write …
     facts.refresh(cells | facts.cells_for(queryset_of_the_written_activities))   # after, same transaction
 
+or, for activities that are only *new* (a bulk import's creates):
+
+    … insert …
+    facts.add(queryset_of_the_new_activities)                                     # same transaction
+
 A *cell* is (org unit id, first day of a month): the grain at which facts are recomputed. `refresh()`
 deletes the fact rows of the cells and recomputes them from the activities with one INSERT … SELECT
 per chunk of cells, so it is exact whatever happened in between (a changed organiser, date, type,
 status, a deletion). It locks the org units of the cells first (SELECT … FOR UPDATE, sorted), so two
 concurrent writers of the same unit cannot both insert a recomputed cell (PostgreSQL, READ COMMITTED);
 SQLite serialises writers anyway.
+
+`add()` appends the new activities' own contributions as extra rows (a cell may hold several rows;
+readers sum): its cost follows the rows written, not the size of the cells they land in — a 10,000-
+activity import into 5M activities recomputed cells holding ≈ 1M activities with `refresh()` (15 s on
+PostgreSQL, 37 s on SQLite). The next `refresh()` of a cell folds its rows back into one each. It takes
+the same unit locks as `refresh()`, so a concurrent refresh of a cell either sees the new activities
+and their rows or neither.
 
 `rebuild()` recomputes the whole table (management command `rebuild_activity_facts`), e.g. after data
 was written around the services (the bench generator, a restore from backup).
@@ -101,21 +113,35 @@ def refresh(cells: Iterable[Cell]) -> None:
     if not cells:
         return
     with transaction.atomic():
-        units = sorted({unit_id for unit_id, _ in cells})
-        # serialise concurrent refreshes of the same units (a no-op on SQLite, which has one writer)
-        for start in range(0, len(units), CHUNK):
-            list(
-                OrgUnit.objects.select_for_update()
-                .filter(pk__in=units[start : start + CHUNK])
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
+        _lock_units({unit_id for unit_id, _ in cells})
         ordered = sorted(cells, key=lambda c: (c[1], c[0]))
         for start in range(0, len(ordered), CHUNK):
             chunk = ordered[start : start + CHUNK]
             fact_q, record_q = _cell_filters(chunk)
             ActivityMonthFact.objects.filter(fact_q).delete()
             _insert(Activity.objects.filter(record_q))
+
+
+def add(queryset: QuerySet[Activity]) -> int:
+    """Add the contributions of activities that are not in the facts yet (just inserted, in the
+    caller's transaction); returns the number of fact rows appended. Never for activities already
+    counted: a change or a deletion goes through `refresh()`."""
+    with transaction.atomic():
+        _lock_units(queryset.order_by().values_list("org_unit_id", flat=True).distinct())
+        return _insert(queryset)
+
+
+def _lock_units(unit_ids: Iterable[int]) -> None:
+    """Serialise writers of the facts of the same units (SELECT … FOR UPDATE in id order; a no-op on
+    SQLite, which has one writer)."""
+    units = sorted(set(unit_ids))
+    for start in range(0, len(units), CHUNK):
+        list(
+            OrgUnit.objects.select_for_update()
+            .filter(pk__in=units[start : start + CHUNK])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 def _cell_filters(cells: list[Cell]) -> tuple[Q, Q]:

@@ -546,13 +546,13 @@ class ActivityImportSpec(ImportSpec):
     def write(self, plan: Plan, access: Access, *, batch, progress) -> CommitResult:
         """New activities in bulk (rows, many-to-many rows, one history record each with its
         many-to-many rows, as `services.activity_create` leaves them); updates one by one through
-        `services.activity_update`, each only if the activity is still as it was checked. The
-        fact table's cells are refreshed in the same transaction."""
+        `services.activity_update`, each only if the activity is still as it was checked. The new
+        activities are added to the fact table in the same transaction (the updates refresh their
+        cells, new rows included)."""
         if not access.can(Action.ENTER):
             raise PermissionDeniedError("您的角色不能填报活动。")
         actor = batch.created_by
         result = CommitResult()
-        cells: set = set()
         for chunk in plan.creates.chunks():
             try:
                 with transaction.atomic():
@@ -561,11 +561,11 @@ class ActivityImportSpec(ImportSpec):
                 raise DomainError(
                     f"第{chunk[0][0]}—{chunk[-1][0]}行中有活动刚被他人录入（主办单位、活动名称和开始日期相同），请重新上传文件校验。"
                 ) from exc
-            cells.update((c[1], facts.month_of(c[5])) for c in chunk)
             result.created += len(chunk)
             progress.advance(len(chunk))
         plan.creates.close()
-        facts.refresh(cells)
+        if result.created:
+            facts.add(Activity.objects.filter(import_batch=batch))
         content_type = ContentType.objects.get_for_model(Activity)
         log = []
         for row_number, pk, stamp, data in plan.updates:
