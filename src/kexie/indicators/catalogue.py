@@ -91,6 +91,7 @@ ACTIVITY = register_record_type(
             count="n",
             sums={f: f for f in ("participants", "online_views", "sci_workers", "volunteers")},
             counts_where={("participants__gte", MAJOR_EVENT_PARTICIPANTS): "n_major"},
+            lists=frozenset({"activity_type", "campaign"}),
         ),
     )
 )
