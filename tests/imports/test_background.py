@@ -402,6 +402,7 @@ def test_a_batch_left_by_a_stopped_worker_is_ended_from_its_page_with_nothing_wr
     client = login("county_filler")
     page = client.get(f"/imports/batch/{batch.pk}/").content.decode()
     assert f"超过 {settings.KEXIE_TASK_STALLED_MINUTES} 分钟没有进展" in page
+    assert "处理不会中断" not in page
     assert ">结束</button>" in page
     assert "长时间没有进展" in client.get("/imports/").content.decode()
 
@@ -411,7 +412,9 @@ def test_a_batch_left_by_a_stopped_worker_is_ended_from_its_page_with_nothing_wr
     assert batch.finished_at is not None
     assert batch.phase == ""
     assert "没有写入任何数据" in batch.errors[0]["message"]
-    assert "已结束该批次" in response.content.decode()
+    ended = response.content.decode()
+    assert "已结束该批次" in ended
+    assert "文件本身没有问题，可以直接" in ended  # not "请修改文件后"
     assert Activity.objects.count() == 0
     # a worker that comes back later finds nothing to do
     assert tasks.commit_batch.call(batch.pk) == "skipped"
