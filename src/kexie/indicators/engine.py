@@ -137,7 +137,8 @@ class Result:
         self.breakdown = breakdown
         self.children = children
         self.keys = keys  # (code, label) of the breakdown members found, in display order
-        self._values = values
+        self._values = values  # (code, period index, slot, key) → Value: ints hash faster than Periods
+        self._period_index = {p: n for n, p in enumerate(periods)}
         # where each count/sum indicator was read: "facts" (pre-aggregated table) or "records"
         self.sources = sources or {}
         self._children_by_id = {c.pk: c for c in children}
@@ -181,7 +182,7 @@ class Result:
                 parsed = self._parsed[period] = Period.parse(period)
             period = parsed
         try:
-            return self._values[(code, period, slot, key)]
+            return self._values[(code, self._period_index[period], slot, key)]
         except KeyError:
             raise LookupError(f"no value for {code} {period} {slot} {key!r} in this result") from None
 
@@ -273,7 +274,7 @@ def evaluate(
         for pidx, period in enumerate(period_list):
             for slot in slots:
                 for key, label in [(_ALL, None), *members]:
-                    values[(ind.code, period, slot, key)] = builder.value(ind, period, pidx, slot, key, label)
+                    values[(ind.code, pidx, slot, key)] = builder.value(ind, period, pidx, slot, key, label)
     return Result(
         unit=unit,
         indicators=wanted,
