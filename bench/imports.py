@@ -43,28 +43,14 @@ CONTENDERS = {
     "baseline_raw": "baseline · calamine + raw multi-row INSERT",
     "pipeline": "kexie · upload → validate → commit",
 }
-HEADER = (
-    "活动名称",
-    "活动类型",
-    "活动品牌",
-    "主办单位代码",
-    "开始日期",
-    "结束日期",
-    "活动地点",
-    "形式",
-    "参与人次",
-    "线上浏览量",
-    "参与科技工作者人次",
-    "参与志愿者人次",
-    "目标人群",
-    "重点活动",
-    "活动简介",
-    "状态",
-    "活动地区区划代码",
-)
+# The sheet's columns, by the import spec's keys (labels come from the spec, as in the downloadable
+# template); the writer and the baseline reader address them by position in this order.
+COLUMNS = (
+    "title", "activity_type", "campaign", "org_code", "start_date", "end_date", "venue", "mode",
+    "participants", "online_views", "sci_workers", "volunteers", "target_groups", "is_key", "description",
+    "status", "region_code",
+)  # fmt: skip
 VENUES = ("科普活动室", "文化站", "新时代文明实践站", "科技馆", "会议中心", "村委会")
-MODE_LABELS = {"offline": "线下", "online": "线上", "both": "线上线下结合"}
-STATUS_LABELS = {"held": "已举办", "planned": "计划中", "cancelled": "已取消"}
 
 
 def peak_rss_mb() -> float:
@@ -75,13 +61,22 @@ def workbook_path(rows: int, seed: int) -> Path:
     return BASE_DIR / "var" / f"bench_import_{rows}_{seed}.xlsx"
 
 
+def header() -> list[str]:
+    from kexie.activities.importers import ACTIVITY_SPEC
+
+    labels = {c.key: c.label for c in ACTIVITY_SPEC.columns}
+    return [labels[key] for key in COLUMNS]
+
+
 def write_workbook(path: Path, rows: int, seed: int) -> float:
     """The 台账 of `rows` activities under the bench province; returns seconds spent."""
     import xlsxwriter
 
     from bench.generate import _Generator
-    from kexie.activities.models import Campaign, TargetGroup
+    from kexie.activities.models import Activity, Campaign, TargetGroup
     from kexie.orgs.models import OrgUnit
+
+    mode_labels, status_labels = dict(Activity.Mode.choices), dict(Activity.Status.choices)
 
     started = time.perf_counter()
     gen = _Generator(seed, "postgresql", 1)  # "postgresql": dates as date objects, not ISO text
@@ -95,7 +90,7 @@ def write_workbook(path: Path, rows: int, seed: int) -> float:
     ws = wb.add_worksheet("科普活动")
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     ws.write_string(0, 0, "2021—2025年科普活动台账")
-    for c, label in enumerate(HEADER):
+    for c, label in enumerate(header()):
         ws.write_string(1, c, label)
     r = 2
     for chunk, targets, _ in gen.chunks(rows):
@@ -117,7 +112,7 @@ def write_workbook(path: Path, rows: int, seed: int) -> float:
             if end != start:
                 ws.write_datetime(r, 5, dt.datetime(end.year, end.month, end.day), date_fmt)
             ws.write_string(r, 6, f"{unit.short_name or unit.name}{VENUES[pk % len(VENUES)]}")
-            ws.write_string(r, 7, MODE_LABELS[mode])
+            ws.write_string(r, 7, mode_labels[mode])
             ws.write_number(r, 8, participants)
             ws.write_number(r, 9, views)
             ws.write_number(r, 10, sci)
@@ -127,7 +122,7 @@ def write_workbook(path: Path, rows: int, seed: int) -> float:
             ws.write_string(r, 13, "是" if is_key else "否")
             if pk % 4 == 0:
                 ws.write_string(r, 14, f"围绕{title[:6]}开展宣传，发放资料并现场答疑。")
-            ws.write_string(r, 15, STATUS_LABELS[status])
+            ws.write_string(r, 15, status_labels[status])
             if region:
                 ws.write_string(r, 16, region)
             r += 1
@@ -157,8 +152,8 @@ def run_baseline(path: Path, user_pk: int, *, raw: bool = False) -> dict:
     campaigns = dict(Campaign.objects.values_list("name", "pk"))
     groups = dict(TargetGroup.objects.values_list("name", "pk"))
     units = dict(OrgUnit.objects.values_list("code", "pk"))
-    modes = {v: k for k, v in MODE_LABELS.items()}
-    statuses = {v: k for k, v in STATUS_LABELS.items()}
+    modes = {label: value for value, label in Activity.Mode.choices}
+    statuses = {label: value for value, label in Activity.Status.choices}
     sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
     rows = sheet.iter_rows()
     next(rows), next(rows)  # title and header
