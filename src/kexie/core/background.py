@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -23,4 +24,13 @@ def stalled_cutoff(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def is_stalled(last_moved: dt.datetime | None) -> bool:
+    """Callers pass the stamp or, when it was never set, the record's creation time."""
     return last_moved is not None and last_moved < stalled_cutoff()
+
+
+def is_stalled_q(last_moved: str, fallback: str = "created_at", now: dt.datetime | None = None) -> Q:
+    """The same test in SQL: `last_moved` older than the cutoff, or — never stamped — `fallback`."""
+    cutoff = stalled_cutoff(now)
+    return Q(**{f"{last_moved}__lt": cutoff}) | Q(
+        **{f"{last_moved}__isnull": True, f"{fallback}__lt": cutoff}
+    )

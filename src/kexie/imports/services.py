@@ -43,10 +43,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, connections, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from kexie.core.background import stalled_cutoff, stalled_minutes
+from kexie.core.background import is_stalled_q, stalled_minutes
 from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.core.text import validate_plain_text
 from kexie.imports.excel import (
@@ -602,9 +601,8 @@ def _end_stalled(batch: ImportBatch, now) -> bool:
     (a stopped worker's transaction was rolled back by the database) or, if only slow, finds the cancel
     flag at its next report and the status changed under its final compare-and-set: nothing is written
     either way. A commit that stalls becomes "导入失败", a check "校验未通过", each with the reason."""
-    cutoff = stalled_cutoff(now)
     minutes = stalled_minutes()
-    quiet = Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)
+    quiet = is_stalled_q("progress_at", now=now)
     ended = 0
     for status, outcome, what in (
         (Status.VALIDATING, Status.INVALID, "校验"),

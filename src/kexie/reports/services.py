@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kexie.core.background import stalled_cutoff
+from kexie.core.background import is_stalled_q
 from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.orgs.scoping import Access, Action
 from kexie.orgs.selectors import orgunit_get
@@ -161,10 +161,7 @@ def pdf_request(*, access: Access, version: ReportVersion) -> bool:
         raise PermissionDeniedError("您没有导出该报告的权限。")
     Pdf = ReportVersion.PdfStatus
     now = timezone.now()
-    cutoff = stalled_cutoff(now)
-    stalled = Q(pdf_status=Pdf.PENDING) & (
-        Q(pdf_requested_at__lt=cutoff) | Q(pdf_requested_at__isnull=True, created_at__lt=cutoff)
-    )
+    stalled = Q(pdf_status=Pdf.PENDING) & is_stalled_q("pdf_requested_at", now=now)
     updated = ReportVersion.objects.filter(
         Q(pdf_status__in=[Pdf.NONE, Pdf.FAILED]) | stalled, pk=version.pk
     ).update(pdf_status=Pdf.PENDING, pdf_error="", pdf_requested_at=now)
