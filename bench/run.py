@@ -93,10 +93,14 @@ def engine_access(root):
     return Access(user_id=0, grants=(grant,), active=grant)
 
 
-def engine_dashboard(engine, access, root, year: int, source: str = "auto") -> dict:
+def engine_dashboard(engine, access, root, year: int, source: str = "auto", values: bool = False) -> dict:
     """The dashboard's engine calls — the same figures as bench.baseline.dashboard(), same shape:
     one evaluate() for the five totals by child, one per breakdown (activity type, campaign).
-    `source` is evaluate()'s: "auto" (the fact table where it can answer) or "records"."""
+    `source` is evaluate()'s: "auto" (the fact table where it can answer) or "records".
+
+    Every figure is read as a number (`Result.number`), as the baseline gives numbers; with
+    values=True each is read as a `Value` (with its share, and the link to its records built on
+    first use) — what a caller showing the figure does, a few hundred times per page."""
     from bench.baseline import OWN, TOTAL, TOTALS
 
     periods = [str(year), *(f"{year}-{m:02d}" for m in range(1, 13))]
@@ -119,12 +123,20 @@ def engine_dashboard(engine, access, root, year: int, source: str = "auto") -> d
     used = {v for result in (totals, *breakdowns.values()) for v in getattr(result, "sources", {}).values()}
 
     def slots(result, code, period, key=None):
+        if values:
+            cells = {
+                OWN: result.own(code, period, key=key).value,
+                TOTAL: result.value(code, period, key=key).value,
+            }
+            for child in result.children:
+                cells[child.code] = result.value(code, period, child, key=key).value
+            return cells
         cells = {
-            OWN: result.own(code, period, key=key).value,
-            TOTAL: result.value(code, period, key=key).value,
+            OWN: result.number(code, period, key=key, own=True),
+            TOTAL: result.number(code, period, key=key),
         }
         for child in result.children:
-            cells[child.code] = result.value(code, period, child, key=key).value
+            cells[child.code] = result.number(code, period, child, key=key)
         return cells
 
     out: dict = {
@@ -154,7 +166,9 @@ def engine_dashboard(engine, access, root, year: int, source: str = "auto") -> d
     return out
 
 
-def time_engine(root, year: int, repeat: int, source: str = "auto") -> tuple[Timing | None, dict | None, str]:
+def time_engine(
+    root, year: int, repeat: int, source: str = "auto", values: bool = False
+) -> tuple[Timing | None, dict | None, str]:
     """>>> ENGINE HOOK <<< Times the indicator engine's dashboard calls (kexie.indicators.engine).
 
     Returns (timing, figures, note). When the engine cannot be imported or its API does not answer
@@ -164,11 +178,11 @@ def time_engine(root, year: int, repeat: int, source: str = "auto") -> tuple[Tim
     except ImportError as exc:
         return None, None, f"engine: not available yet ({exc})"
     access = engine_access(root)
-    label = "facts" if source == "auto" else source
+    label = ("facts" if source == "auto" else source) + (", as Values" if values else "")
     try:
         timing, figures = measure(
             f"engine · dashboard, {label} (3 evaluate())",
-            lambda: engine_dashboard(engine, access, root, year, source),
+            lambda: engine_dashboard(engine, access, root, year, source, values),
             repeat,
         )
     except (AttributeError, TypeError, LookupError, NotImplementedError) as exc:
@@ -311,14 +325,15 @@ def differences(expected: dict, actual: dict, limit: int = 20) -> list[str]:
 
 
 def print_timings(rows: list[Timing]) -> None:
+    width = max(44, *(len(t.label) + 2 for t in rows))
     print(
-        f"{'what':<44}{'cold ms':>10}{'warm median':>13}{'min':>9}{'max':>9}{'queries':>9}{'in SQL ms':>11}"
+        f"{'what':<{width}}{'cold ms':>10}{'warm median':>13}{'min':>9}{'max':>9}{'queries':>9}{'in SQL ms':>11}"
         f"{'py peak MB':>12}"
     )
     for t in rows:
         peak = f"{t.peak_mb:.1f}" if t.peak_mb is not None else "—"
         print(
-            f"{t.label:<44}{t.cold_ms:>10.1f}{t.median_ms:>13.1f}{min(t.warm_ms):>9.1f}{max(t.warm_ms):>9.1f}"
+            f"{t.label:<{width}}{t.cold_ms:>10.1f}{t.median_ms:>13.1f}{min(t.warm_ms):>9.1f}{max(t.warm_ms):>9.1f}"
             f"{t.queries:>9}{t.sql_ms:>11.1f}{peak:>12}"
         )
 
@@ -422,13 +437,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     rows.append(fact_base)
     engine_timing, engine_figures, note = (None, None, "engine: skipped (--no-engine)")
-    records_timing = records_figures = page_timing = None
+    records_timing = records_figures = page_timing = values_timing = values_figures = None
     if not args.no_engine:
         engine_timing, engine_figures, note = time_engine(root, args.year, args.repeat)
+        values_timing, values_figures, _ = time_engine(root, args.year, args.repeat, values=True)
         if not args.facts_only:
             records_timing, records_figures, _ = time_engine(root, args.year, args.repeat, source="records")
         page_timing = time_page(root, args.year, args.repeat)
-    for t in (engine_timing, records_timing, page_timing):
+    for t in (engine_timing, values_timing, records_timing, page_timing):
         if t is not None:
             rows.append(t)
     print()
@@ -458,13 +474,29 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"ratio engine / hand-written SQL over the fact table: {engine_timing.median_ms / fact_base.median_ms:.2f}×"
         )
+        if values_timing is not None:
+            values_figures.pop("sources")
+            paired, low, high = paired_ratio(
+                lambda: baseline.dashboard(root.path, args.year),
+                lambda: engine_dashboard(engine_module, access, root, args.year, values=True),
+                max(2 * args.repeat, 10),
+            )
+            print(
+                f"ratio engine, every figure read as a Value / hand-written raw SQL: "
+                f"{values_timing.median_ms / base.median_ms:.2f}× (paired runs {paired:.2f}×, "
+                f"range {low:.2f}–{high:.2f})"
+            )
         if records_timing is not None:
             records_figures.pop("sources")
             print(
                 f"ratio engine on records (source='records') / hand-written raw SQL: "
                 f"{records_timing.median_ms / base.median_ms:.2f}×"
             )
-        for label, other in (("engine", engine_figures), ("engine on records", records_figures)):
+        for label, other in (
+            ("engine", engine_figures),
+            ("engine, as Values", values_figures),
+            ("engine on records", records_figures),
+        ):
             if other is None:
                 continue
             diffs = differences(figures, other)

@@ -363,6 +363,37 @@ def test_value_lookups_outside_the_result_are_errors(records, tree, access_of):
         result.value("popsci_activities", "2025")
     with pytest.raises(LookupError):
         result.value("popsci_activities", "2024", child=tree["county"])  # by="total" has no children
+    with pytest.raises(LookupError):
+        result.value("popsci_participants", "2024")  # not asked for
+    for lookup in (result.value, result.number):
+        with pytest.raises(LookupError):
+            lookup("popsci_activities", "2024", key="lecture")  # no breakdown asked
+    assert result.number("popsci_activities", "2024") == result.value("popsci_activities", "2024").value
+
+
+def test_breakdown_members_and_numbers_without_values(records, tree, access_of):
+    result = evaluate(
+        access=access_of("city_admin"),
+        indicators=["popsci_activities", "popsci_organisers"],
+        periods=["2024", "2025"],
+        by="child",
+        breakdown="type",
+    )
+    keys = [code for code, _ in result.keys]
+    assert keys
+    assert result.members("popsci_activities") == keys
+    with pytest.raises(LookupError):
+        result.value("popsci_activities", "2024", key="no-such-type")
+    # every figure: as many as iterating gives, and number() agrees with value() everywhere
+    values = list(result)
+    assert len(values) == len(result) == 2 * 2 * (2 + len(result.children)) * (1 + len(keys))
+    for v in values:
+        if v.own_only:
+            number = result.number(v.code, v.period, key=v.key, own=True)
+        else:
+            child = None if v.unit.pk == result.unit.pk else v.unit
+            number = result.number(v.code, v.period, child, key=v.key)
+        assert number == v.value, (v.code, v.period, v.label, v.key)
 
 
 def test_form_values_say_they_are_not_built_yet(monkeypatch, tree, access_of):

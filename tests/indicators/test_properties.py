@@ -68,7 +68,10 @@ def test_engine_equals_a_python_fold(tree, access_of, persona, unit, specs, brea
             assert auto.sources["popsci_activities"] == auto.sources["popsci_organisers"] == "facts"
         assert set(results[(PERIODS, "auto")].sources.values()) == {"records"}  # weeks, odd ranges
         for (periods, source), result in results.items():
+            numbers = _numbers(result)  # read before any Value is built: number() folds on its own
             _check(result, recs, paths, breakdown, (periods is MONTH_PERIODS, source))
+            assert numbers == [v.value for v in result]
+            assert len(result) == len(numbers)
         # both paths give the very same values, links and breakdown members
         records = results[(MONTH_PERIODS, "records")]
         assert auto.keys == records.keys
@@ -76,6 +79,19 @@ def test_engine_equals_a_python_fold(tree, access_of, persona, unit, specs, brea
             (v.code, v.period, v.label, v.key, v.value, v.share, v.provenance) for v in records
         ]
         transaction.set_rollback(True)
+
+
+def _numbers(result):
+    """Every figure through Result.number(), in the order iterating the result gives its Values
+    (by="child": the subtree, 本级, then each child)."""
+    slots = [(None, False), (None, True), *((c, False) for c in result.children)]
+    return [
+        result.number(ind.code, period, child, key, own=own)
+        for ind in result.indicators
+        for period in result.periods
+        for child, own in slots
+        for key in [None, *result.members(ind.code)]
+    ]
 
 
 def _check(result, recs, paths, breakdown, case):

@@ -93,12 +93,27 @@ class Value:
         return self.link()
 
     @classmethod
-    def _build(cls, **fields) -> Value:
-        """What the engine uses for its thousands of values per call: the frozen dataclass's
-        __init__ sets each field through object.__setattr__ (3× slower); the result is the same."""
-        value = object.__new__(cls)
-        value.__dict__.update(_VALUE_DEFAULTS, **fields)
-        return value
+    def _build(cls, indicator, period, unit, value, own_only, key, key_label, share, link) -> Value:
+        """What the engine uses for the values callers ask for (thousands, for a ranking of every
+        county): the frozen dataclass's __init__ sets each field through object.__setattr__, several
+        times slower. The result is the same."""
+        built = _new(cls)
+        _setattr(
+            built,
+            "__dict__",
+            {
+                "indicator": indicator,
+                "period": period,
+                "unit": unit,
+                "value": value,
+                "own_only": own_only,
+                "key": key,
+                "key_label": key_label,
+                "share": share,
+                "link": link,
+            },
+        )
+        return built
 
     @property
     def code(self) -> str:
@@ -109,13 +124,16 @@ class Value:
         return f"{self.unit.name}（本级）" if self.own_only else self.unit.name
 
 
-_VALUE_DEFAULTS = {
-    f.name: f.default for f in dataclasses.fields(Value) if f.default is not dataclasses.MISSING
-} | {"link": lambda: None}
+_new = object.__new__
+_setattr = object.__setattr__
 
 
 class Result:
-    """All figures of one `evaluate()` call. Look up with `value()`, rank children with `ranking()`."""
+    """All figures of one `evaluate()` call. Look up with `value()`, rank children with `ranking()`.
+
+    The numbers are folded when `evaluate()` returns; a `Value` (with its share and provenance link)
+    is built the first time it is asked for: a page shows a few hundred of the thousands of figures
+    one call holds (every indicator × period × child × breakdown member)."""
 
     def __init__(
         self,
@@ -127,7 +145,9 @@ class Result:
         breakdown: Dimension | None,
         children: list[OrgUnit],
         keys: list[tuple[str, str]],
-        values: dict[tuple, Value],
+        builder: _ValueBuilder,
+        slots: list[str],
+        broken_down: frozenset[str],
         sources: dict[str, str] | None = None,
     ):
         self.unit = unit
@@ -137,24 +157,44 @@ class Result:
         self.breakdown = breakdown
         self.children = children
         self.keys = keys  # (code, label) of the breakdown members found, in display order
-        self._values = values  # (code, period index, slot, key) → Value: ints hash faster than Periods
-        self._period_index = {p: n for n, p in enumerate(periods)}
         # where each count/sum indicator was read: "facts" (pre-aggregated table) or "records"
         self.sources = sources or {}
+        self._builder = builder
+        self._slots = slots  # _TOTAL, then (by="child") the unit's own path and each child's
+        self._slot_set = frozenset(slots)
+        self._broken_down = broken_down  # codes of the indicators given per breakdown member
+        self._key_labels = dict(keys)
+        self._indicators = {ind.code: ind for ind in indicators}
+        self._values: dict[tuple, Value] = {}  # (code, period index, slot, key) → Value, once built
+        # Period (or a string callers look values up with) → its index: ints hash faster than Periods
+        self._period_index: dict[Period | str, int] = {p: n for n, p in enumerate(periods)}
         self._children_by_id = {c.pk: c for c in children}
-        self._parsed: dict[str, Period] = {}  # period strings callers look values up with
 
     def value(
         self, code: str, period: Period | str, child: OrgUnit | int | None = None, key: str | None = None
     ) -> Value:
         """The figure for the unit's subtree, or for `child`'s subtree; `key` picks a breakdown member."""
-        slot = _TOTAL
-        if child is not None:
-            pk = child.pk if isinstance(child, OrgUnit) else child
-            if pk not in self._children_by_id:
-                raise LookupError(f"{child} is not a child of {self.unit} in this result")
-            slot = self._children_by_id[pk].path
-        return self._get(code, period, slot, key)
+        return self._get(code, period, self._slot(child), key)
+
+    def number(
+        self,
+        code: str,
+        period: Period | str,
+        child: OrgUnit | int | None = None,
+        key: str | None = None,
+        *,
+        own: bool = False,
+    ) -> Number | None:
+        """`value(…).value` (`own(…).value` with own=True) without building the Value: for readers of
+        many numbers and none of their links (exports, charts, comparisons)."""
+        at = self._at(code, period, self.unit.path if own else self._slot(child), key)
+        built = self._values.get(at)
+        return built.value if built is not None else self._builder.number(self._indicators[code], *at[1:])
+
+    def members(self, code: str) -> list[str]:
+        """The breakdown members `code` has values for (all of `keys`), or [] when it is not broken
+        down (no breakdown asked, or its record type lacks the dimension)."""
+        return list(self._key_labels) if code in self._broken_down else []
 
     def own(self, code: str, period: Period | str, key: str | None = None) -> Value:
         """The figure over the unit's own records (本级), without its subtree (by="child" only)."""
@@ -170,21 +210,56 @@ class Result:
         return [self.value(code, p, child, key) for p in self.periods]
 
     def __iter__(self) -> Iterator[Value]:
-        return iter(self._values.values())
+        for ind in self.indicators:
+            members = [_ALL, *self.members(ind.code)]
+            for pidx in range(len(self.periods)):
+                for slot in self._slots:
+                    for key in members:
+                        yield self._built((ind.code, pidx, slot, key))
 
     def __len__(self) -> int:
-        return len(self._values)
+        members = len(self._key_labels) + 1
+        return sum(
+            len(self.periods) * len(self._slots) * (members if ind.code in self._broken_down else 1)
+            for ind in self.indicators
+        )
+
+    def _slot(self, child: OrgUnit | int | None) -> str:
+        if child is None:
+            return _TOTAL
+        pk = child.pk if isinstance(child, OrgUnit) else child
+        found = self._children_by_id.get(pk)
+        if found is None:
+            raise LookupError(f"{child} is not a child of {self.unit} in this result")
+        return found.path
+
+    def _at(self, code: str, period: Period | str, slot: str, key: str | None) -> tuple:
+        """The cell's coordinates; LookupError when the result does not hold it."""
+        pidx = self._period_index.get(period)
+        if pidx is None and not isinstance(period, Period):
+            pidx = self._period_index.get(Period.parse(period))
+            if pidx is not None:
+                self._period_index[period] = pidx
+        if (
+            pidx is None
+            or code not in self._indicators
+            or slot not in self._slot_set
+            or (key is not _ALL and (key not in self._key_labels or code not in self._broken_down))
+        ):
+            raise LookupError(f"no value for {code} {period} {slot} {key!r} in this result")
+        return (code, pidx, slot, key)
 
     def _get(self, code: str, period: Period | str, slot: str, key: str | None) -> Value:
-        if not isinstance(period, Period):
-            parsed = self._parsed.get(period)
-            if parsed is None:
-                parsed = self._parsed[period] = Period.parse(period)
-            period = parsed
-        try:
-            return self._values[(code, self._period_index[period], slot, key)]
-        except KeyError:
-            raise LookupError(f"no value for {code} {period} {slot} {key!r} in this result") from None
+        return self._built(self._at(code, period, slot, key))
+
+    def _built(self, at: tuple) -> Value:
+        built = self._values.get(at)
+        if built is None:
+            code, pidx, slot, key = at
+            built = self._values[at] = self._builder.value(
+                self._indicators[code], self.periods[pidx], pidx, slot, key, self._key_labels.get(key)
+            )
+        return built
 
 
 def evaluate(
@@ -264,17 +339,7 @@ def evaluate(
                     _count_records(cells, src, group, access, unit, segments, child_len, dims.get(key))
                     sources.update((ind.code, src.name) for ind in group)
 
-    slots = [_TOTAL] + ([unit.path] + [c.path for c in children] if by == BY_CHILD else [])
     keys = sorted(cells.keys.items(), key=lambda kv: (kv[0] == NO_MEMBER, kv[1][1], kv[0]))
-    key_list = [(code, label) for code, (label, _) in keys]
-    builder = _ValueBuilder(unit, children, record_types, dims, cells, aggregates, all_records)
-    values: dict[tuple, Value] = {}
-    for ind in wanted:
-        members = key_list if _broken_down(ind, dims) else []
-        for pidx, period in enumerate(period_list):
-            for slot in slots:
-                for key, label in [(_ALL, None), *members]:
-                    values[(ind.code, pidx, slot, key)] = builder.value(ind, period, pidx, slot, key, label)
     return Result(
         unit=unit,
         indicators=wanted,
@@ -282,8 +347,10 @@ def evaluate(
         by=by,
         breakdown=next(iter(dims.values()), None),
         children=children,
-        keys=key_list,
-        values=values,
+        keys=[(code, label) for code, (label, _) in keys],
+        builder=_ValueBuilder(unit, children, record_types, dims, cells, aggregates, all_records),
+        slots=[_TOTAL] + ([unit.path] + [c.path for c in children] if by == BY_CHILD else []),
+        broken_down=frozenset(ind.code for ind in wanted if _broken_down(ind, dims)),
         sources=sources,
     )
 
@@ -406,12 +473,13 @@ class _Segments:
 
 
 class _Cells:
-    """Numbers folded from query rows: sums keyed (code, period index, slot, key), sets for distinct
-    counts (period indexes rather than Periods: these dicts are hit a few times per value)."""
+    """Numbers folded from query rows: per indicator code, sums keyed (period index, slot, key), and
+    sets for distinct counts (period indexes rather than Periods: these dicts are hit a few times per
+    row and per value)."""
 
     def __init__(self) -> None:
-        self.sums: dict[tuple, Number] = defaultdict(int)
-        self.sets: dict[tuple, set] = defaultdict(set)
+        self.sums: dict[str, dict[tuple, Number]] = defaultdict(lambda: defaultdict(int))
+        self.sets: dict[str, dict[tuple, set]] = defaultdict(lambda: defaultdict(set))
         self.keys: dict[str, tuple[str, tuple]] = {}  # member code → (label, sort key)
         # dimension `via` → {related id: (code, label, sort key)}, read once per call
         self.members: dict[tuple[type[models.Model], str], dict] = {}
@@ -687,14 +755,15 @@ def _count_records(
             exprs = {
                 f"a{n}": src.aggregate(i, distinct_pk=many and d is not None) for n, i in enumerate(additive)
             }
+            folds = [(f"a{n}", cells.sums[ind.code]) for n, ind in enumerate(additive)]
             for row in base.values(*group, *fields).annotate(**exprs).order_by():
                 keys = [_member(cells, d, row, src.rt.model), *([_ALL] if with_total else [])]
-                for n, ind in enumerate(additive):
-                    number = row[f"a{n}"]
+                places = _places(segments, row, child_len, keys)
+                for name, sums in folds:
+                    number = row[name]
                     if number:
-                        for pidx, slot in _places(segments, row, child_len):
-                            for key in keys:
-                                cells.sums[(ind.code, pidx, slot, key)] += number
+                        for place in places:
+                            sums[place] += number
 
     by_field: dict[str, list[Indicator]] = defaultdict(list)
     for ind in inds:
@@ -707,15 +776,17 @@ def _count_records(
         # totals, all members), which SQL sums could not.
         exprs = {f"a{n}": Count("pk", filter=src.filter(i)) for n, i in enumerate(group_inds)}
         rows = base.values(*group, *dim_fields, distinct_field).annotate(**exprs).order_by()
+        folds = [(f"a{n}", cells.sets[ind.code]) for n, ind in enumerate(group_inds)]
         for row in rows:
-            if row[distinct_field] is None:
+            value = row[distinct_field]
+            if value is None:
                 continue
             keys = [_ALL] + ([_member(cells, dim, row, src.rt.model)] if dim else [])
-            for n, ind in enumerate(group_inds):
-                if row[f"a{n}"]:
-                    for pidx, slot in _places(segments, row, child_len):
-                        for key in keys:
-                            cells.sets[(ind.code, pidx, slot, key)].add(row[distinct_field])
+            places = _places(segments, row, child_len, keys)
+            for name, sets in folds:
+                if row[name]:
+                    for place in places:
+                        sets[place].add(value)
 
 
 def _count_stocks(
@@ -766,7 +837,7 @@ def _count_stocks(
                 if number:
                     for slot in slots:
                         for key in keys:
-                            cells.sums[(ind.code, pidx, slot, key)] += number
+                            cells.sums[ind.code][(pidx, slot, key)] += number
 
 
 def _path(org_lookup: str) -> str:
@@ -795,11 +866,11 @@ def _member(cells: _Cells, dim: Dimension | None, row: dict, model: type[models.
     return code
 
 
-def _places(segments: _Segments, row: dict, child_len: int | None) -> Iterator[tuple[int, str]]:
-    for pidx in segments.periods_of[row["k_seg"]]:
-        yield pidx, _TOTAL
-        if child_len is not None:
-            yield pidx, row["k_slot"]
+def _places(segments: _Segments, row: dict, child_len: int | None, keys: list) -> list[tuple]:
+    """The cells (period index, slot, key) a row of a GROUP BY adds to: every period containing its
+    segment, the whole subtree and (by child) its child's slot, and each of `keys`."""
+    slots = (_TOTAL, row["k_slot"]) if child_len is not None else (_TOTAL,)
+    return [(pidx, slot, key) for pidx in segments.periods_of[row["k_seg"]] for slot in slots for key in keys]
 
 
 # --------------------------------------------------------------------------- numbers → values
@@ -814,8 +885,7 @@ class _ValueBuilder:
         self.cells = cells
         self.aggregates = aggregates  # code → the aggregate as counted (with `where` applied)
         self.all_records = all_records
-        self._integer: dict[str, bool] = {}
-        self._totals: dict[tuple, Number | None] = {}  # (code, period index, key) → the unit's total
+        self._specs: dict[str, tuple[Any, bool, bool]] = {}  # code → _spec()
 
     def ind(self, code: str) -> Indicator:
         return self.aggregates.get(code) or indicator(code)
@@ -823,42 +893,51 @@ class _ValueBuilder:
     def value(self, ind: Indicator, period: Period, pidx: int, slot: str, key, key_label) -> Value:
         number = self.number(ind, pidx, slot, key)
         share = None
-        if slot != _TOTAL and isinstance(ind.definition, (Aggregate, StockAt)) and ind.definition.additive:
-            at = (ind.code, pidx, key)
-            total = (
-                self._totals[at]
-                if at in self._totals
-                else self._totals.setdefault(at, self.number(ind, pidx, _TOTAL, key))
-            )
+        if slot != _TOTAL and self._spec(ind)[2]:
+            total = self.number(ind, pidx, _TOTAL, key)
             share = float(number) / float(total) if total else None
         return Value._build(
-            indicator=ind,
-            period=period,
-            unit=self.unit if slot == _TOTAL else self.units[slot],
-            value=number,
-            link=partial(self.provenance, ind, period, slot, key),
-            own_only=slot == self.unit.path,
-            key=key,
-            key_label=key_label,
-            share=share,
+            ind,
+            period,
+            self.unit if slot == _TOTAL else self.units[slot],
+            number,
+            slot == self.unit.path,
+            key,
+            key_label,
+            share,
+            partial(self.provenance, ind, period, slot, key),
         )
 
     def number(self, ind: Indicator, pidx: int, slot: str, key) -> Number | None:
-        d = ind.definition
-        if isinstance(d, Ratio):
+        kind, integer, _ = self._specs.get(ind.code) or self._spec(ind)
+        if kind is Ratio:
+            d = ind.definition
             num = self.number(self.ind(d.numerator), pidx, slot, key)
             den = self.number(self.ind(d.denominator), pidx, slot, key)
             if num is None or not den:
                 return None
             return float(num) / float(den) * d.scale
-        cell = (ind.code, pidx, slot, key)
-        if d.fn == Fn.COUNT_DISTINCT:
-            return len(self.cells.sets.get(cell, ()))
-        number = self.cells.sums.get(cell, 0)
-        integer = self._integer.get(ind.code)
-        if integer is None:
-            integer = self._integer[ind.code] = _is_integer(self.record_types[d.record], d)
+        if kind is Fn.COUNT_DISTINCT:
+            return len(self.cells.sets[ind.code].get((pidx, slot, key), ()))
+        number = self.cells.sums[ind.code].get((pidx, slot, key), 0)
         return int(number) if integer else number
+
+    def _spec(self, ind: Indicator) -> tuple[Any, bool, bool]:
+        """(Ratio, Fn.COUNT_DISTINCT or None; whether the number is an integer; whether a child's
+        value gets its share of the total), once per indicator: thousands of values ask."""
+        spec = self._specs.get(ind.code)
+        if spec is None:
+            d = ind.definition
+            if isinstance(d, Ratio):
+                spec = (Ratio, False, False)
+            else:
+                spec = (
+                    Fn.COUNT_DISTINCT if d.fn == Fn.COUNT_DISTINCT else None,
+                    _is_integer(self.record_types[d.record], d),
+                    isinstance(d, (Aggregate, StockAt)) and d.additive,
+                )
+            self._specs[ind.code] = spec
+        return spec
 
     def provenance(self, ind: Indicator, period: Period, slot: str, key) -> str | None:
         ind = self.ind(ind.code)

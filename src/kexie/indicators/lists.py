@@ -47,8 +47,8 @@ def activity_list_totals(*, access: Access, filters: ActivityFilters, action: Ac
     )
     period = result.periods[0]
     return {
-        "count": result.value("activities", period).value,
-        "participants": result.value("participants", period).value,
+        "count": result.number("activities", period),
+        "participants": result.number("participants", period),
     }
 
 
@@ -72,7 +72,7 @@ def org_type_counts(*, access: Access, unit: OrgUnit) -> list[tuple[str, int]]:
         breakdown="org_type",
         where=~Q(pk=unit.pk),
     )
-    counts = [(label, result.value("org_units", period, key=code).value) for code, label in result.keys]
+    counts = [(label, result.number("org_units", period, key=code)) for code, label in result.keys]
     return [(label, n) for label, n in counts if n]
 
 
@@ -93,7 +93,7 @@ def org_type_counts_by_child(*, access: Access, parent: OrgUnit) -> dict[str, Co
     for child in result.children:
         counts = Counter()
         for code, _label in result.keys:
-            n = result.value("org_units", period, child=child, key=code).value
+            n = result.number("org_units", period, child, key=code)
             if n:
                 counts[code] = n
         out[child.path] = counts
