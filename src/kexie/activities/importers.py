@@ -261,7 +261,9 @@ def _compact(row_number: int, d: services.ActivityData) -> tuple:
 
 def _text(row: Row, key: str) -> str:
     value = row.values.get(key)
-    return "" if value is None else str(value).strip()
+    if value is None:
+        return ""
+    return value if type(value) is str else str(value).strip()  # text cells come stripped
 
 
 def _tokens(value: str) -> list[str]:
@@ -422,13 +424,14 @@ class _Planner:
             else []
         )
         existing = {(a.org_unit_id, a.title, a.start_date): a for a in candidates}
+        today = timezone.localdate()
         for p in unique:
             p.existing = existing.get((p.data.org_unit.pk, p.data.title, p.data.start_date))
             if p.existing is not None:
                 self._keep_missing_columns(p)
             # the natural key was checked above for the whole file and against the database
             found = services.validate_activity_data(
-                p.data, access=self.access, instance=p.existing, check_natural_key=False
+                p.data, access=self.access, instance=p.existing, check_natural_key=False, today=today
             )
             for key, message in found.items():
                 self.err(p.row, key, message)

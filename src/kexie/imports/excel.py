@@ -357,7 +357,7 @@ def _typed_rows(
     corrections: Corrections,
 ) -> Iterator[Row]:
     found = [
-        (key, col, positions[key], col.kind == "text" and not col.choices)
+        (key, col, positions[key], col.kind == "text" and not col.choices, col.kind, col.choices or ())
         for key, col in sheet.columns.items()
     ]
     count = 0
@@ -383,14 +383,30 @@ def _typed_rows(
         row = Row(row_number, {}, raw=raw)
         values = row.values
         width = len(raw)
-        for key, col, pos, plain in found:
+        for key, col, pos, plain, kind, choices in found:
             raw_value = raw[pos] if pos < width else ""
-            if plain and type(raw_value) is str and raw_value and len(raw_value) <= col.max_length:
-                # the common case, without the general path's checks: stripped below max_length
+            # the common cases first, without the general path's checks (coerce() gives the same)
+            if raw_value == "" or raw_value is None:
+                if not col.required:
+                    values[key] = None  # an empty optional cell
+                    continue
+            elif plain and type(raw_value) is str and len(raw_value) <= col.max_length:
+                # text: stripped, below max_length
                 text = raw_value.strip()
                 if text or not col.required:
                     values[key] = text or None
                     continue
+            elif type(raw_value) is str and raw_value in choices:
+                values[key] = raw_value  # one of the column's choices, as written in the template
+                continue
+            elif kind == "int" and (
+                type(raw_value) is int or (type(raw_value) is float and raw_value.is_integer())
+            ):
+                values[key] = int(raw_value)  # a number cell holding a whole number
+                continue
+            elif kind == "date" and type(raw_value) is dt.date:
+                values[key] = raw_value  # a date cell
+                continue
             try:
                 values[key] = coerce(raw_value, col)
             except ValueError as exc:
