@@ -122,21 +122,18 @@ def engine_dashboard(engine, access, root, year: int, source: str = "auto", valu
     }
     used = {v for result in (totals, *breakdowns.values()) for v in getattr(result, "sources", {}).values()}
 
+    def read(result, code, period, child=None, key=None, own=False):
+        if not values:
+            return result.number(code, period, child, key, own=own)
+        return (result.own(code, period, key) if own else result.value(code, period, child, key)).value
+
     def slots(result, code, period, key=None):
-        if values:
-            cells = {
-                OWN: result.own(code, period, key=key).value,
-                TOTAL: result.value(code, period, key=key).value,
-            }
-            for child in result.children:
-                cells[child.code] = result.value(code, period, child, key=key).value
-            return cells
         cells = {
-            OWN: result.number(code, period, key=key, own=True),
-            TOTAL: result.number(code, period, key=key),
+            OWN: read(result, code, period, key=key, own=True),
+            TOTAL: read(result, code, period, key=key),
         }
         for child in result.children:
-            cells[child.code] = result.number(code, period, child, key=key)
+            cells[child.code] = read(result, code, period, child, key)
         return cells
 
     out: dict = {
