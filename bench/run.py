@@ -222,6 +222,54 @@ def time_page(root, year: int, repeat: int) -> Timing:
     return timing
 
 
+# --------------------------------------------------------------------------- 阵地与平台 (issue 10)
+
+
+def time_sites(root, year: int, repeat: int, activities: int, vendor: str) -> None:
+    """The dashboard's 阵地 section (kexie.analytics.selectors.sites: two evaluate() calls) against two
+    hand-written GROUP BYs, and the whole page as the view runs it (the dashboard selector + the section)."""
+    from bench import registries
+    from kexie.analytics.selectors import dashboard, sites, trend_periods
+    from kexie.core.periods import Period
+
+    access = engine_access(root)
+    d = registries.designation_count()
+    base, base_figures = measure(
+        "baseline · 阵地 section (2 GROUP BY)", lambda: registries.baseline(root, year), repeat
+    )
+    eng, eng_figures = measure(
+        "engine · 阵地 section (sites selector)", lambda: registries.engine(access, root, year), repeat
+    )
+    period = Period.year(year)
+
+    def page():
+        dashboard(access=access, unit=root, period=str(year))
+        sites(access=access, unit=root, period=period, trend=trend_periods(period))
+
+    whole, _ = measure("dashboard page + 阵地 section", page, repeat)
+    print(f"阵地与平台: {d:,} designations, {activities:,} activities")
+    print_timings([base, eng, whole])
+    paired, low, high = paired_ratio(
+        lambda: registries.baseline(root, year),
+        lambda: registries.engine(access, root, year),
+        max(2 * repeat, 10),
+    )
+    print(
+        f"ratio 阵地 section engine / hand-written SQL: {eng.median_ms / base.median_ms:.2f}× "
+        f"(paired runs {paired:.2f}×, range {low:.2f}–{high:.2f})"
+    )
+    diffs = registries.equal(base_figures, eng_figures)
+    print(
+        "results equal (阵地 section): yes" if not diffs else f"results equal (阵地 section): NO {diffs[:3]}"
+    )
+    ok = "met" if whole.median_ms < TARGET_DASHBOARD_MS else "NOT met"
+    where = "PostgreSQL" if vendor == "postgresql" else vendor
+    print(
+        f"target < {TARGET_DASHBOARD_MS} ms for the page with its 阵地 section ({where}, {activities:,} activities, "
+        f"{d:,} designations): {ok} (median {whole.median_ms:.0f} ms, min {min(whole.warm_ms):.0f} ms)"
+    )
+
+
 # --------------------------------------------------------------------------- fact refresh cost
 
 
@@ -381,6 +429,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-engine", action="store_true")
     parser.add_argument("--facts-only", action="store_true", help="do not time the engine on the records")
     parser.add_argument("--no-refresh", action="store_true", help="do not time the fact refresh")
+    parser.add_argument(
+        "--designations",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add N designations (阵地与平台, issue 10) and time the dashboard's 阵地 section too",
+    )
     args = parser.parse_args(argv)
 
     _db.setup(args.database_url)
@@ -408,6 +463,10 @@ def main(argv: list[str] | None = None) -> int:
     generate.ensure(args.activities, seed=args.seed, tree=args.tree)
     root = generate.province_root()
     n = generate.activity_count()
+    if args.designations:
+        from bench import registries
+
+        registries.ensure(args.designations, root)
     print(
         f"\nprovince dashboard of {root.name} ({root.code}), {args.year} and its 12 months, {n:,} activities"
     )
@@ -511,6 +570,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"target < {TARGET_DASHBOARD_MS} ms at ≥ 1M on PostgreSQL, {label}: {ok} "
                     f"(median {t.median_ms:.0f} ms, min {min(t.warm_ms):.0f} ms)"
                 )
+    if args.designations and not args.no_engine:
+        print()
+        time_sites(root, args.year, args.repeat, n, connection.vendor)
     if not args.no_refresh:
         print()
         print_refresh(time_refresh(args.repeat))

@@ -47,6 +47,7 @@ def _reference_lists(request):
     from django.apps import apps
 
     importlib.import_module("kexie.activities.migrations.0002_seed_lists").seed(apps, None)
+    importlib.import_module("kexie.registries.migrations.0002_seed_programmes").seed(apps, None)  # 称号/平台
 
 
 @pytest.fixture

@@ -11,5 +11,9 @@ urlpatterns = [
     path("indicators/", include("kexie.indicators.urls")),
     path("analytics/", include("kexie.analytics.urls")),
     path("facts/", include("kexie.facts.urls")),
+    path("records/", include("kexie.records.urls")),
+    path("registries/", include("kexie.registries.urls")),
+    path("facilities/", include("kexie.registries.facility_urls")),
     path("reports/", include("kexie.reports.urls")),
+    path("", include("kexie.workflows.urls")),
 ]

@@ -25,7 +25,18 @@ from tests.activities.test_import import HEADER, SHEET, row
 from tests.factories import make_activity
 from tests.imports.helpers import write_xlsx
 
-MEASURES = ("n", "n_major", "participants", "online_views", "sci_workers", "volunteers")
+MEASURES = (
+    "n",
+    "n_major",
+    "participants",
+    "online_views",
+    "sci_workers",
+    "volunteers",
+    "beneficiaries",
+    "sessions",
+    "materials_copies",
+    "materials_kinds",
+)
 
 
 def expected_facts() -> dict[tuple, tuple]:
@@ -41,7 +52,18 @@ def expected_facts() -> dict[tuple, tuple]:
         )
         cell = out[key]
         for i, v in enumerate(
-            (1, int(a.participants >= 1000), a.participants, a.online_views, a.sci_workers, a.volunteers)
+            (
+                1,
+                int(a.participants >= 1000),
+                a.participants,
+                a.online_views,
+                a.sci_workers,
+                a.volunteers,
+                a.beneficiaries,
+                a.sessions,
+                a.materials_copies,
+                a.materials_kinds,
+            )
         ):
             cell[i] += v
     return {k: tuple(v) for k, v in out.items()}

@@ -23,7 +23,7 @@ from kexie.core.numbers import (
 )
 
 D = Decimal
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 INF = None  # an unbounded high end
 
 
@@ -774,20 +774,16 @@ SEED_DATES = {
     "002": [("5月26日", (None, 5, 26))],
 }
 
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed reports not present at {SEEDS}")
-
 
 def _seed(prefix: str) -> str:
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
     return path.read_text(encoding="utf-8")
 
 
-@needs_seeds
 def test_seed_folder_has_the_five_reports():
     assert len(list(SEEDS.glob("*.txt"))) == 5
 
 
-@needs_seeds
 @pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else [], ids=lambda p: p.name)
 def test_find_numbers_on_every_seed(path):
     text = path.read_text(encoding="utf-8")
@@ -806,7 +802,6 @@ def test_find_numbers_on_every_seed(path):
             assert not [f for f in found if f.start < m.end() and m.start() < f.end], word
 
 
-@needs_seeds
 @pytest.mark.parametrize(
     ("prefix", "written", "kind", "low", "high", "unit", "qualifier"),
     [(prefix, *row) for prefix, rows in SEED_FIGURES.items() for row in rows],
@@ -819,7 +814,6 @@ def test_seed_figures(prefix, written, kind, low, high, unit, qualifier):
     }
 
 
-@needs_seeds
 @pytest.mark.parametrize(
     ("prefix", "written", "date"),
     [(prefix, *row) for prefix, rows in SEED_DATES.items() for row in rows],
@@ -829,7 +823,6 @@ def test_seed_dates(prefix, written, date):
     assert [(f.kind, f.date) for f in found][:1] == [("date", date)]
 
 
-@needs_seeds
 def test_seed_years_are_not_counts():
     found = find_numbers(_seed("000"))
     years = [f for f in found if _compact(f.text) in ("2021年", "2022年", "2020年", "2023")]

@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kexie.facts.models import Fact
-from kexie.facts.views import PAGE_SIZE
+from kexie.facts.records import FACTS
+
+PAGE_SIZE = FACTS.page_size
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
@@ -116,9 +118,10 @@ def test_edit_and_delete(login, make_fact, tree):
     page = client.get(reverse("facts:edit", args=[fact.pk]))
     assert page.context["form"]["issuer"].value() == "中国科协"
     assert page.context["form"]["org_unit"].value() == tree["county"].pk
+    version = page.context["form"]["_version"].value()
     response = client.post(
         reverse("facts:edit", args=[fact.pk]),
-        _post_data(tree, statement="全国科普日优秀组织单位（复评）", date="2023-09-30"),
+        _post_data(tree, statement="全国科普日优秀组织单位（复评）", date="2023-09-30", _version=version),
     )
     assert response.status_code == 302
     fact.refresh_from_db()
@@ -158,3 +161,21 @@ def test_anonymous_users_are_sent_to_login(client, make_fact):
         response = client.get(url)
         assert response.status_code == 302
         assert "/accounts/login/" in response.url
+
+
+def test_the_import_page_and_template_use_the_export_columns(login, make_fact):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    client = login("county_filler")
+    assert client.get(reverse("facts:import")).url == reverse("imports:upload", args=["facts"])
+    page = client.get(reverse("imports:upload", args=["facts"]))
+    assert page.status_code == 200
+    assert "批量导入荣誉与排名" in page.text
+    template = client.get(reverse("imports:template", args=["facts"]))
+    header = CalamineWorkbook.from_filelike(io.BytesIO(template.content)).get_sheet_by_index(0).to_python()[0]
+    make_fact()
+    export = client.get(reverse("facts:export"))
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
+    assert next(r for r in rows if "表述" in r) == header

@@ -38,13 +38,21 @@ class Rec:
     is_key: bool
     status: str
     targets: frozenset[str]
+    beneficiaries: int = 0
+    sessions: int = 1
+    series: str | None = None
+    materials_copies: int = 0
+    materials_kinds: int = 0
+    facility_id: int | None = None
+    facility_kind: str | None = None
 
 
 def make_activities(specs: Iterable[dict]) -> list[Rec]:
     """Create activities with bulk_create (no services: the tests need exact control of every field).
 
     Each spec: unit (OrgUnit), type, day, and optionally campaign, participants, online_views,
-    sci_workers, volunteers, is_key, status, targets (codes), end (date)."""
+    sci_workers, volunteers, is_key, status, targets (codes), end (date), beneficiaries, sessions,
+    series, edition, materials_copies, materials_kinds, facility (a registries Facility)."""
     types = {t.code: t for t in ActivityType.objects.all()}
     campaigns = {c.code: c for c in Campaign.objects.all()}
     groups = {g.code: g for g in TargetGroup.objects.all()}
@@ -63,6 +71,13 @@ def make_activities(specs: Iterable[dict]) -> list[Rec]:
             volunteers=s.get("volunteers", 0),
             is_key=s.get("is_key", False),
             status=s.get("status", Activity.Status.HELD),
+            beneficiaries=s.get("beneficiaries", 0),
+            sessions=s.get("sessions", 1),
+            series=s.get("series"),
+            edition=s.get("edition"),
+            materials_copies=s.get("materials_copies", 0),
+            materials_kinds=s.get("materials_kinds", 0),
+            facility=s.get("facility"),
         )
         for n, s in enumerate(specs)
     ]
@@ -92,6 +107,13 @@ def make_activities(specs: Iterable[dict]) -> list[Rec]:
             is_key=a.is_key,
             status=a.status,
             targets=frozenset(s.get("targets", ())),
+            beneficiaries=a.beneficiaries,
+            sessions=a.sessions,
+            series=a.series,
+            materials_copies=a.materials_copies,
+            materials_kinds=a.materials_kinds,
+            facility_id=a.facility_id,
+            facility_kind=s["facility"].kind if s.get("facility") else None,
         )
         for a, s in zip(created, specs, strict=True)
     ]
@@ -126,7 +148,32 @@ SPEC: dict[str, tuple] = {
     "participants": ("participants", lambda r: True),
     "sci_worker_participation": ("sci_workers", lambda r: True),
     "org_units": ("stock", None),  # org units in force on the period's last day (not activities)
+    "org_units_founded": ("founded", None),  # org units founded within the period
     "volunteer_participation": ("volunteers", lambda r: True),
+    # activity line (issue 9 item 4)
+    "popsci_beneficiaries": ("beneficiaries", lambda r: not r.academic),
+    "academic_sessions": ("sessions", lambda r: r.academic),
+    "series_editions": ("count", lambda r: r.series is not None),
+    "series_participants": ("participants", lambda r: r.series is not None),
+    "materials_copies": ("materials_copies", lambda r: True),
+    "materials_kinds": ("materials_kinds", lambda r: True),
+    "volunteer_service_activities": ("count", lambda r: r.type_code == "volunteer"),
+    "volunteer_service_beneficiaries": ("beneficiaries", lambda r: r.type_code == "volunteer"),
+    "popsci_contests": ("count", lambda r: not r.academic and r.type_code == "contest"),
+    "caravan_activities": ("count", lambda r: not r.academic and r.type_code == "caravan"),
+    "mobile_museum_activities": ("count", lambda r: not r.academic and r.type_code == "mobile_museum"),
+    "training_participants": ("participants", lambda r: not r.academic and r.type_code == "training"),
+    "farmer_activities": ("count", lambda r: not r.academic and "farmers" in r.targets),
+    "farmer_participants": ("participants", lambda r: not r.academic and "farmers" in r.targets),
+    "museum_activities": (
+        "count",
+        lambda r: r.facility_kind in ("museum", "theme_museum", "campus_museum"),
+    ),
+    "mobile_facility_activities": ("count", lambda r: r.facility_kind in ("mobile_museum", "caravan")),
+    "science_day_month_participants": (
+        "participants",
+        lambda r: not r.academic and r.campaign in ("science_day", "science_month"),
+    ),
 }
 
 
@@ -139,6 +186,10 @@ def member_of(rec: Rec, dim: str | None, key: str | None) -> bool:
         return rec.campaign == key if key != NO_MEMBER else rec.campaign is None
     if dim == "target":
         return key in rec.targets if key != NO_MEMBER else not rec.targets
+    if dim == "facility":
+        return rec.facility_id == key if key != NO_MEMBER else rec.facility_id is None
+    if dim == "series":
+        return rec.series == key if key != NO_MEMBER else rec.series is None
     raise ValueError(dim)
 
 
@@ -174,12 +225,28 @@ def expected(code: str, recs: list[Rec], period: Period, path: str, **kw):
         return None if not den else num / den * scale
     if measure == "stock":
         return units_in_force(period.end, path, own_only=kw.get("own_only", False), key=kw.get("key"))
+    if measure == "founded":
+        return units_founded(period, path, own_only=kw.get("own_only", False), key=kw.get("key"))
+    if isinstance(measure, tuple) and measure[0] == "registry":
+        return registry_expected(measure, SPEC[code][1], period, path, own_only=kw.get("own_only", False))
     rows = behind(code, recs, period, path, **kw)
     if measure == "count":
         return len(rows)
     if isinstance(measure, tuple):
         return len({getattr(r, measure[1]) for r in rows})
     return sum(getattr(r, measure) for r in rows)
+
+
+def units_founded(period: Period, path: str, *, own_only: bool = False, key: str | None = None) -> int:
+    """Org units of the subtree at `path` (or only that unit) founded within `period`; `key` an org type."""
+    return sum(
+        1
+        for u in OrgUnit.objects.all()
+        if (u.path == path if own_only else u.path.startswith(path))
+        and u.active_from is not None
+        and period.start <= u.active_from <= period.end
+        and (key is None or u.org_type == key)
+    )
 
 
 def units_in_force(day: dt.date, path: str, *, own_only: bool = False, key: str | None = None) -> int:
@@ -202,7 +269,9 @@ def listed(url: str, recs: Iterable[Rec], paths: dict[int, str] | None = None) -
     """The records a list page following the provenance contract (src/kexie/activities/filters.py)
     shows for `url`: period (start date inside, both ends inclusive), unit (that unit and its
     subtree), own=1 (the unit's own records only), type, campaign (codes separated by commas, "none"
-    for no campaign), key=1|0, academic=1|0, target (a code or "none"), min_participants, status
+    for no campaign, "any" for some), key=1|0, academic=1|0, target (a code or "none"), series (a
+    name), in_series=1|0, facility (an id), facility_kind (kinds separated by commas),
+    min_participants, status
     (held by default, "all", or one status). Unknown parameters fail the test."""
     parts = urlsplit(url)
     assert parts.path == "/activities/"
@@ -218,6 +287,10 @@ def listed(url: str, recs: Iterable[Rec], paths: dict[int, str] | None = None) -
         "key",
         "academic",
         "target",
+        "series",
+        "in_series",
+        "facility",
+        "facility_kind",
         "min_participants",
         "status",
     }
@@ -238,6 +311,15 @@ def listed(url: str, recs: Iterable[Rec], paths: dict[int, str] | None = None) -
         if "type" in p and r.type_code != p["type"]:
             continue
         if campaigns is not None and (r.campaign or "none") not in campaigns:
+            if not (r.campaign and "any" in campaigns):
+                continue
+        if "series" in p and r.series != p["series"]:
+            continue
+        if "facility" in p and r.facility_id != (None if p["facility"] == "none" else int(p["facility"])):
+            continue
+        if "facility_kind" in p and r.facility_kind not in p["facility_kind"].split(","):
+            continue
+        if "in_series" in p and (r.series is not None) != (p["in_series"] == "1"):
             continue
         if "key" in p and r.is_key != (p["key"] == "1"):
             continue
@@ -249,3 +331,112 @@ def listed(url: str, recs: Iterable[Rec], paths: dict[int, str] | None = None) -
             continue
         out.append(r)
     return out
+
+
+# ---- registries (issue 10): designations, facilities and trips restated over their rows (no engine).
+# A designation is in force on day d when granted_on <= d <= valid_until (if set) and d < revoked_on
+# (if set); a facility when opened_on (if set) <= d < closed_on (if set).
+
+
+def _registry_spec() -> dict[str, tuple]:
+    from kexie.registries.models import FacilityKind
+    from kexie.registries.programmes import BUILT_IN
+
+    spec: dict[str, tuple] = {
+        "designations": (("registry", "designation", "stock"), lambda d: True),
+        "designations_new": (("registry", "designation", "new"), lambda d: True),
+        "reg_popsci_base_municipal_up": (
+            ("registry", "designation", "stock"),
+            lambda d: (
+                d.programme.code == "popsci_base" and d.level in ("national", "provincial", "municipal")
+            ),
+        ),
+        "facilities": (("registry", "facility", "stock"), lambda f: True),
+        "facility_trips": (("registry", "trip", "count"), lambda t: True),
+        "facility_trip_visitors": (("registry", "trip", "visitors"), lambda t: True),
+    }
+    for level in ("national", "provincial", "municipal", "county"):
+        spec[f"designations_{level}"] = (
+            ("registry", "designation", "stock"),
+            lambda d, lv=level: d.level == lv,
+        )
+        spec[f"designations_{level}_new"] = (
+            ("registry", "designation", "new"),
+            lambda d, lv=level: d.level == lv,
+        )
+    for cat in ("popsci_site", "service_platform", "demonstration", "pilot"):
+        spec[f"designations_{cat}"] = (
+            ("registry", "designation", "stock"),
+            lambda d, c=cat: d.programme.category == c,
+        )
+    for p in BUILT_IN:
+        code = p["code"]
+        spec[f"reg_{code}"] = (("registry", "designation", "stock"), lambda d, c=code: d.programme.code == c)
+        spec[f"reg_{code}_new"] = (
+            ("registry", "designation", "new"),
+            lambda d, c=code: d.programme.code == c,
+        )
+        for level in ("national", "provincial", "municipal", "county"):
+            pred = lambda d, c=code, lv=level: d.programme.code == c and d.level == lv  # noqa: E731
+            spec[f"reg_{code}_{level}"] = (("registry", "designation", "stock"), pred)
+            spec[f"reg_{code}_{level}_new"] = (("registry", "designation", "new"), pred)
+    for kind in FacilityKind.values:
+        spec[f"facilities_{kind}"] = (("registry", "facility", "stock"), lambda f, k=kind: f.kind == k)
+    return spec
+
+
+def registry_expected(measure: tuple, predicate, period: Period, path: str, *, own_only: bool = False) -> int:
+    from kexie.registries.models import Designation, Facility, FacilityTrip
+
+    _, record, how = measure
+    day = period.end
+
+    def within(unit_path: str) -> bool:
+        return unit_path == path if own_only else unit_path.startswith(path)
+
+    if record == "designation":
+        rows = [
+            d for d in Designation.objects.select_related("programme", "org_unit") if within(d.org_unit.path)
+        ]
+        if how == "new":
+            return sum(
+                1
+                for d in rows
+                if d.granted_on and period.start <= d.granted_on <= period.end and predicate(d)
+            )
+        return sum(
+            1
+            for d in rows
+            if d.granted_on is not None
+            and d.granted_on <= day
+            and (d.valid_until is None or day <= d.valid_until)
+            and (d.revoked_on is None or day < d.revoked_on)
+            and predicate(d)
+        )
+    if record == "facility":
+        return sum(
+            1
+            for f in Facility.objects.select_related("org_unit")
+            if within(f.org_unit.path)
+            and (f.opened_on is None or f.opened_on <= day)
+            and (f.closed_on is None or day < f.closed_on)
+            and predicate(f)
+        )
+    trips = [
+        t
+        for t in FacilityTrip.objects.select_related("facility__org_unit")
+        if within(t.facility.org_unit.path) and period.start <= t.start_on <= period.end and predicate(t)
+    ]
+    return len(trips) if how == "count" else sum(t.visitors or 0 for t in trips)
+
+
+def _declared() -> set[str]:
+    from kexie.indicators.registry import indicators
+
+    return {i.code for i in indicators()}
+
+
+# (the restatement covers every level of every programme; the catalogue declares levels for some)
+SPEC.update(
+    {code: entry for code, entry in _registry_spec().items() if code not in SPEC and code in _declared()}
+)

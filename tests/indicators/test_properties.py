@@ -11,7 +11,12 @@ from kexie.indicators import registry
 from kexie.indicators.engine import evaluate
 from tests.indicators.helpers import SPEC, behind, expected, listed, make_activities
 
-ALL_CODES = [i.code for i in registry.indicators()]
+# the registries' figures (designations, facilities: issue 10) are checked in tests/registries
+ALL_CODES = [
+    i.code
+    for i in registry.indicators()
+    if getattr(i.definition, "record", "activity") not in ("designation", "facility", "facility_trip")
+]
 UNITS = ["province", "city", "county", "township", "county2", "society", "other_city", "other_county"]
 TYPES = ["lecture", "exhibition", "consultation", "training", "contest", "academic", "other"]
 CAMPAIGNS = [None, "science_day", "science_month", "st_week", "workers_day"]

@@ -16,12 +16,13 @@ from django.urls import reverse
 
 from kexie.activities.models import Activity
 from kexie.core.errors import DomainError
-from kexie.core.numbers import find_numbers, phrase
+from kexie.core.numbers import phrase
 from kexie.core.periods import Period
+from kexie.indicators.registry import indicators
 from kexie.reports.factcheck import services
-from kexie.reports.factcheck.mapping import Layout, UnitName, campaign_names, map_claim
+from kexie.reports.factcheck.mapping import Reader, UnitName, Vocabulary
 from kexie.reports.factcheck.services import Verdict, check_text, read_docx
-from kexie.reports.generator import generate
+from kexie.reports.generator import generate, noun
 from tests.factories import make_activity
 
 REPORT = Period.year(2024)
@@ -32,15 +33,9 @@ REPORT = Period.year(2024)
 
 def _map(text: str, figure: str, default: Period = REPORT, units: list[UnitName] | None = None):
     """The mapping of the figure written `figure` (first occurrence) in `text`."""
-    found = find_numbers(text)
-    markers = [f for f in found if f.kind in services.MARKER_KINDS]
-    figures = [f for f in found if f.kind not in services.MARKER_KINDS]
+    figures, markers = services.read_figures(text)
     i = next(i for i, f in enumerate(figures) if re.sub(r"\s+", "", f.text) == figure)
-    previous_end = figures[i - 1].end if i else 0
-    next_start = figures[i + 1].start if i + 1 < len(figures) else len(text)
-    return map_claim(
-        text, Layout(text), figures[i], previous_end, next_start, markers, default, campaign_names(), units
-    )
+    return Reader(text, figures, markers, default, Vocabulary(indicators()), units or []).map(i)
 
 
 @pytest.mark.parametrize(
@@ -73,10 +68,11 @@ def _map(text: str, figure: str, default: Period = REPORT, units: list[UnitName]
             "2024",
         ),
         ("面向青少年开展科普活动14场次。", "14场次", "popsci_youth_activities", None, "2024"),
-        ("线上浏览量近14万次。", "近14万次", "popsci_online_views", None, "2024"),
+        ("科普活动线上浏览量近14万次。", "近14万次", "popsci_online_views", None, "2024"),
         ("科普活动浏览量达1.2万。", "达1.2万", "popsci_online_views", None, "2024"),
-        ("开展科普大篷车活动600场次，参观人次达120万。", "达120万", "popsci_participants", None, "2024"),
-        ("科技活动周期间开展活动6场次，参与3000人次。", "6场次", "popsci_activities", "st_week", "2024"),
+        ("举办科普活动600场次，参观人次达120万。", "达120万", "popsci_participants", None, "2024"),
+        ("科技活动周期间开展活动6场次，参与3000人次。", "6场次", "st_week_activities", None, "2024"),
+        ("全国科普日期间开展活动6场次。", "6场次", "popsci_activities", "science_day", "2024"),
         ("科技活动周期间开展活动6场次，参与3000人次。", "3000人次", "popsci_participants", "st_week", "2024"),
         ("围绕全国科普日（科普月）开展活动11场次。", "11场次", "science_day_month_activities", None, "2024"),
         ("“5·30”全国科技工作者日期间举办活动8场次。", "8场次", "popsci_activities", "workers_day", "2024"),
@@ -136,16 +132,22 @@ def test_the_default_period_can_be_a_span():
 @pytest.mark.parametrize(
     ("text", "figure", "reason"),
     [
-        ("受益群众近250万人。", "近250万人", "“人”是去重人数"),
         ("注册服务队1300多支。", "1300多支", "没有以“支”计的指标"),
-        ("累计举办重点科普活动2000多场次。", "2000多场次", "“累计”没有说明从哪一年起算"),
+        ("累计举办重点科普活动2000多场次。", "2000多场次", "“累计”表示多年累计，没有说明从哪一年起算"),
+        ("开展科普大篷车活动600场次，参观人次达120万。", "达120万", "比“科普活动参与人次”的范围窄"),
+        ("举办特色科普展演活动3000余场次。", "3000余场次", "多了“特色科普展演”"),
+        ("视频153个，总浏览量播放量达630余万次。", "达630余万次", "“播放”不是“科普活动线上浏览量”统计的内容"),
+        ("学术年会开展了7场主题报告和5场工作坊。", "5场", "上下文没有说明"),
+        ("学术年会开展了7场主题报告和5场工作坊。", "7场", "上下文没有说明"),
+        ("2023年，先后组织科技专家4000余人次参与扶贫。", "4000余人次", "句中没有提到活动"),
+        ("今年9月举办论坛；先后组织科技工作者参加活动400人次。", "400人次", "“先后”表示多年累计"),
         ("近年来举办科普活动300余场次。", "300余场次", "“近年来”没有说明从哪一年起算"),
         ("力争全年举办科普活动500场次。", "500场次", "这是计划或目标"),
         ("2025年举办科普活动500场次。", "500场次", "晚于报告年份2024年"),
         ("40多人次受到表彰。", "40多人次", "上下文没有说明是哪类活动"),
-        ("举办重点科普讲座20场次。", "20场次", "同时提到"),
-        ("其中重点活动120场次，参与2万人次。", "2万人次", "没有“重点活动参与人次”这一指标"),
-        ("围绕科技活动周、全国科普日举办活动50场次。", "50场次", "无法按单一活动品牌核对"),
+        ("举办重点科普讲座20场次。", "20场次", "提到了“重点”，没有按它统计的“讲座/报告会场次”"),
+        ("其中重点活动120场次，参与2万人次。", "2万人次", "多了“重点”"),
+        ("围绕科技活动周、全国科普日举办活动50场次。", "50场次", "无法按单一类别（如单一活动品牌）核对"),
         ("全国科技工作者日活动浏览量在全国排第9名。", "第9名", "可在“荣誉与排名”中登记"),
         ("公民具备科学素质比例达12.5%。", "达12.5%", "不是由记录计算的指标"),
         ("较“十三五”末提高2.4个百分点。", "提高2.4个百分点", "需要基期数值"),
@@ -354,7 +356,7 @@ def test_the_page_highlights_each_figure_and_lists_it(login, tree):
     assert html.count('data-testid="claim"') == 3
     assert 'data-verdict="consistent"' in html
     assert 'data-verdict="inconsistent"' in html  # 近400 claims 380..399, the records say 300
-    assert "没有以“名”计的指标" in html
+    assert "上下文没有说明是哪类活动或组织的数字" in html
     (wrong,) = [c for c in response.context["result"].claims if c.verdict == Verdict.INCONSISTENT]
     assert wrong.computed == "300人次"
     assert f'href="{wrong.provenance}"'.replace("&", "&amp;") in html
@@ -461,3 +463,182 @@ def test_read_docx_refuses_a_zip_bomb_and_an_oversized_file(monkeypatch):
     monkeypatch.setattr(services, "MAX_DOCX_BYTES", 100)
     with pytest.raises(DomainError, match="过大"):
         read_docx(SimpleUploadedFile("a.docx", content))
+
+
+@pytest.mark.parametrize(
+    ("key", "period", "options"),
+    [
+        ("five_year", "2020..2024", {}),
+        ("campaign", "2024", {}),
+        ("campaign", "2024", {"campaign": "st_week"}),
+    ],
+)
+def test_a_generated_five_year_review_and_campaign_summary_check_out(
+    activities, access_of, tree, key, period, options
+):
+    access = access_of("city_admin")
+    draft = generate(access, key, tree["city"], period, options=options)
+    text, located = draft.text_with_figures()
+    result = check_text(access=access, text=text, period=period, unit=tree["city"])
+    assert result.counts["inconsistent"] == 0, [
+        (c.text, c.indicator.code, c.computed) for c in result.claims if c.verdict == Verdict.INCONSISTENT
+    ]
+    consistent = [c for c in result.claims if c.verdict == Verdict.CONSISTENT]
+    assert len(consistent) >= 5
+    spans = {(loc.start, loc.end) for loc in located}
+    assert all((c.found.start, c.found.end) in spans for c in consistent)
+
+
+def test_a_table_figure_takes_its_subject_unit_and_period_from_the_row_and_column_headers(access_of, tree):
+    for i in range(3):
+        make_activity(tree["county"], f"讲座{i}", dt.date(2024, 4, 1 + i), participants=100)
+    make_activity(tree["county2"], "桐城讲座", dt.date(2023, 4, 1), participants=50)
+    content = _docx_bytes(
+        ["安庆市科协工作总结", "表1  各单位科普活动情况"],
+        rows=[
+            ["单位", "科普活动（场次）", "科普活动参与人次", "备注"],
+            ["怀宁县科学技术协会", "3", "300", "4"],
+            ["桐城市科学技术协会", "5", "50", "—"],
+        ],
+    )
+    text = read_docx(SimpleUploadedFile("总结.docx", content))
+    result = check_text(access=access_of("city_admin"), text=text, period=2024, unit=tree["city"])
+    by_cell = [
+        (c.text, c.indicator.code if c.indicator else None, c.mapping.child, c.verdict) for c in result.claims
+    ]
+    assert by_cell == [
+        ("3", "popsci_activities", tree["county"].pk, Verdict.CONSISTENT),
+        ("300", "popsci_participants", tree["county"].pk, Verdict.CONSISTENT),
+        ("4", None, None, Verdict.UNCHECKED),  # "备注" names nothing that is counted
+        ("5", "popsci_activities", tree["county2"].pk, Verdict.INCONSISTENT),  # 桐城's one is in 2023
+        ("50", "popsci_participants", tree["county2"].pk, Verdict.INCONSISTENT),
+    ]
+    year_table = "表2  历年情况\n年份\t科普活动（场次）\n2023年\t1\n2024年\t3"
+    result = check_text(access=access_of("city_admin"), text=year_table, period=2024, unit=tree["city"])
+    assert [(str(c.period), c.verdict) for c in result.claims] == [
+        ("2023", Verdict.CONSISTENT),
+        ("2024", Verdict.CONSISTENT),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        *(
+            (f"2024年，全市开展{noun(code)}12场次。", code)
+            for code in (
+                "popsci_activities",
+                "popsci_key_activities",
+                "popsci_major_activities",
+                "popsci_lectures",
+                "popsci_exhibitions",
+                "popsci_consultations",
+                "popsci_trainings",
+                "popsci_youth_activities",
+                "science_day_month_activities",
+                "st_week_activities",
+                "academic_activities",
+            )
+        ),
+        (f"2024年，全市共有{noun('org_units')}12个。", "org_units"),
+        (f"2024年，{noun('org_units_founded')}12个。", "org_units_founded"),
+        # nouns written after their subject, as the generator does
+        (f"举办科普活动3场次，{noun('popsci_participants')}12人次。", "popsci_participants"),
+        (f"举办科普活动3场次，{noun('popsci_online_views')}12次。", "popsci_online_views"),
+        (f"{noun('popsci_key_activities')}3场次，占全部科普活动的12%。", "popsci_key_share"),
+        (f"共有12个{noun('popsci_organisers')}举办了科普活动。", "popsci_organisers"),
+        (f"举办学术交流活动3场次，{noun('academic_participants')}12人次。", "academic_participants"),
+        (f"全年各类活动中，{noun('sci_worker_participation')}12人次。", "sci_worker_participation"),
+        (f"全年各类活动中，{noun('volunteer_participation')}12人次。", "volunteer_participation"),
+    ],
+)
+def test_the_generators_nouns_read_back_to_their_indicators(text, code):
+    figure = next(f.text for f in services.read_figures(text)[0] if f.text.startswith("12"))
+    m = _map(text, figure)
+    assert m.indicator == code, m.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "举办第33届科普宣传周。",
+        "第十一次中国公民科学素质调查。",
+        "发布时间：2024-05-01 10:30",
+        "详见 http://www.kxj.gov.cn/news/2024/123.html",
+        "表1  各单位情况",
+        "锚定“三地一区”战略定位，建设“十个区域性强市”。",
+        "深入实施基层科协组织力“3+1”试点。",
+        "五年来，市科协坚持党建引领。",
+        "电话：0556-5512345，邮编：246000",
+    ],
+)
+def test_names_page_chrome_and_slogans_are_not_figures_to_check(text):
+    assert services.read_figures(text)[0] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "default", "period", "reason"),
+    [
+        ("五年来，累计举办科普活动300场次。", "300场次", Period.span(2019, 2023), "2019..2023", ""),
+        ("今年9月举办论坛；先后举办科普活动300场次。", "300场次", Period.span(2019, 2023), "2019..2023", ""),
+        ("2021年以来，累计举办科普活动300场次。", "300场次", Period.year(2024), "2021..2024", ""),
+        ("2023年，全市累计举办科普活动300场次。", "300场次", Period.year(2024), "2023", ""),
+        (
+            "今年9月举办论坛；先后举办科普活动300场次。",
+            "300场次",
+            Period.year(2024),
+            "None",
+            "“先后”表示多年累计",
+        ),
+        ("历年累计成立企业科协96家。", "96家", Period.year(2024), "2024", ""),  # a stock: at the period's end
+    ],
+)
+def test_cumulative_figures_are_checked_over_the_span_or_from_a_stated_start(
+    text, figure, default, period, reason
+):
+    m = _map(text, figure, default=default)
+    assert str(m.period) == period, m.reason
+    assert reason in m.reason
+
+
+def test_org_counts_are_the_units_of_a_type_at_the_end_and_those_founded_within(access_of, tree):
+    from kexie.orgs.models import OrgType
+    from tests.factories import make_unit
+
+    make_unit(tree["city"], "340800-E01", "安庆石化科协", OrgType.ENTERPRISE)
+    founded = make_unit(tree["city"], "340800-E02", "安庆电厂科协", OrgType.ENTERPRISE)
+    founded.active_from = dt.date(2024, 3, 1)
+    founded.save()
+    text = "全市共有企业科协2家、乡镇科协1个，2024年新成立企业科协1家，学会3个。"
+    result = check_text(access=access_of("city_admin"), text=text, period=2024, unit=tree["city"])
+    assert [(c.text, c.indicator.code, c.mapping.key, c.verdict) for c in result.claims] == [
+        ("2家", "org_units", "enterprise", Verdict.CONSISTENT),
+        ("1个", "org_units", "township", Verdict.CONSISTENT),
+        ("1家", "org_units_founded", "enterprise", Verdict.CONSISTENT),
+        ("3个", "org_units", "society", Verdict.INCONSISTENT),  # one 学会: 安庆市医学会
+    ]
+    assert result.claims[3].value == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the list's 新认定 holds for every item after "、"
+        (
+            "2024年，全市新认定科普教育基地4个、院士专家工作站1个。",
+            ["reg_popsci_base_new", "reg_academician_station_new"],
+        ),
+        # no qualifier in the lead: stocks
+        (
+            "截至2024年末，全市共有科普教育基地3个、院士专家工作站2个。",
+            ["reg_popsci_base", "reg_academician_station"],
+        ),
+        # 重点 leads the list; no indicator counts 重点 讲座: the second figure is left unchecked, not guessed
+        ("2024年举办重点科普活动5场次、讲座3场次。", ["popsci_key_activities", None]),
+    ],
+)
+def test_a_qualifier_leading_a_list_holds_for_every_item(db, text, expected):
+    from kexie.reports.factcheck.services import map_text
+
+    claims = map_text(text=text, period=2024)
+    assert [c.indicator.code if c.indicator else None for c in claims if c.found.kind == "count"] == expected

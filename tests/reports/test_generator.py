@@ -190,7 +190,7 @@ def test_sections_without_data_are_left_out(tree, people, access_of):
     draft = generate(access_of("county_filler"), "annual", tree["county"], "2024")
     text = draft.plain_text()
     assert [b["text"] for b in draft.body["blocks"] if b["kind"] == "heading"] == ["一、科学普及"]
-    assert draft.omitted == ["学术交流", "科技工作者和志愿者参与", "荣誉与排名"]
+    assert draft.omitted == ["学术交流", "阵地与平台", "科技工作者和志愿者参与", "荣誉与排名"]
     assert "比上年" not in text
     assert "展览" not in text
     assert "学术" not in text
@@ -268,3 +268,71 @@ def test_draft_figures_carry_what_the_appendix_needs(tree, people, access_of, ac
             "count",
         } <= fig.keys()
     assert len({f["id"] for f in draft.figures()}) == len(draft.figures())
+
+
+# --------------------------------------------------------------------------- templates and their sections
+
+
+TEMPLATE_RUNS = {"annual": "2024", "five_year": "2020..2024", "campaign": "2024"}
+
+
+def test_every_template_is_run_here():
+    from kexie.reports.registry import templates
+
+    assert sorted(t.key for t in templates()) == sorted(TEMPLATE_RUNS)
+
+
+@pytest.mark.parametrize("key", sorted(TEMPLATE_RUNS))
+def test_a_template_evaluates_exactly_what_its_sections_phrase(tree, people, access_of, activities, key):
+    from kexie.reports.registry import template
+
+    tmpl = template(key)
+    assert tmpl.indicators == tuple(dict.fromkeys(c for s in tmpl.sections for c in s.uses))
+    draft = generate(access_of("city_admin"), key, tree["city"], TEMPLATE_RUNS[key])  # raises if undeclared
+    phrased = {fig["code"] for fig in draft.figures()}
+    assert phrased <= set(tmpl.indicators) | set(tmpl.parent_indicators)
+    assert len(phrased) >= 5
+
+
+def test_a_section_phrasing_an_undeclared_indicator_raises_instead_of_losing_the_sentence(
+    tree, people, access_of, activities, monkeypatch
+):
+    from kexie.reports import registry
+    from kexie.reports.generator import UndeclaredIndicator
+
+    def write(w):
+        return [
+            w.para(
+                "举办科普活动", w.fig("popsci_activities"), "，线上浏览量", w.fig("popsci_online_views"), "。"
+            )
+        ]
+
+    tmpl = registry.ReportTemplate(
+        key="test_undeclared",
+        name="测试",
+        description="",
+        period_kinds=(Period.year(2024).kind,),
+        period_help="",
+        title=lambda w: "测试",
+        plan=lambda period, options: registry.Plan(periods=(period,)),
+        sections=(registry.Section("科学普及", ("popsci_activities",), write),),
+    )
+    monkeypatch.setitem(registry._TEMPLATES, tmpl.key, tmpl)
+    with pytest.raises(UndeclaredIndicator, match="popsci_online_views"):
+        generate(access_of("city_admin"), tmpl.key, tree["city"], "2024")
+
+
+def test_a_template_naming_an_unknown_indicator_is_refused_when_declared():
+    from kexie.reports import registry
+
+    with pytest.raises(LookupError, match="no_such_indicator"):
+        registry.ReportTemplate(
+            key="test_unknown",
+            name="测试",
+            description="",
+            period_kinds=(Period.year(2024).kind,),
+            period_help="",
+            title=lambda w: "测试",
+            plan=lambda period, options: registry.Plan(periods=(period,)),
+            sections=(registry.Section("科学普及", ("no_such_indicator",), lambda w: []),),
+        )

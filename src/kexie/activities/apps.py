@@ -7,4 +7,8 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self):
         # registers Activity and Attachment with the scoping, and the "activities" import spec
-        from kexie.activities import importers, selectors  # noqa: F401
+        from kexie.activities import (  # noqa: F401
+            importers,
+            merge,
+            selectors,
+        )

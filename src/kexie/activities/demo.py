@@ -101,6 +101,26 @@ def _day(rng: random.Random, year: int, last: dt.date) -> dt.date | None:
     return start + dt.timedelta(days=rng.randint(0, span))
 
 
+MATERIAL_TYPES = {"consultation", "exhibition", "caravan", "mobile_museum", "volunteer"}
+
+
+def _extras(unit: OrgUnit, type_code: str, year: int, people: int, series_years: set) -> dict:
+    """The later fields, derived from values already drawn (no extra random draws: the demo stays
+    the same activity for activity as before they existed)."""
+    offline = 0 if type_code == "livestream" else people
+    extras = {
+        "beneficiaries": offline * 7 // 10,  # some came more than once
+        "sessions": 1 + people % 12 if type_code == "academic" else 1,
+        "materials_copies": people // 2 if type_code in MATERIAL_TYPES else 0,
+        "materials_kinds": 1 + people % 5 if type_code in MATERIAL_TYPES else 0,
+    }
+    if type_code == "contest" and (unit.pk, year) not in series_years:  # one edition a year
+        series_years.add((unit.pk, year))
+        extras["series"] = f"{unit.short_name or unit.name}青少年科技创新大赛"
+        extras["edition"] = year - FIRST_YEAR + 1
+    return extras
+
+
 def build_demo_activities(*, today: dt.date | None = None) -> Counter:
     """Creates the demo activities when there are none; returns how many per organiser type."""
     today = today or timezone.localdate()
@@ -117,6 +137,7 @@ def build_demo_activities(*, today: dt.date | None = None) -> Counter:
         )
         rows: list[Activity] = []
         targets: list[list[str]] = []
+        series_years: set = set()
         for unit in units:
             codes = [c for c in TYPE_WEIGHTS if unit.org_type in ACADEMIC_UNITS or c != "academic"]
             weights = [TYPE_WEIGHTS[c] * (6 if c == "academic" else 1) for c in codes]
@@ -166,6 +187,7 @@ def build_demo_activities(*, today: dt.date | None = None) -> Counter:
                             is_key=is_key,
                             status=Activity.Status.HELD if day <= today else Activity.Status.PLANNED,
                             description="",
+                            **_extras(unit, type_code, year, people, series_years),
                         )
                     )
                     targets.append(TYPE_TARGETS.get(type_code, ["residents"])[: rng.randint(1, 2)])

@@ -64,6 +64,10 @@ MEASURES = {
     "online_views": Sum("online_views"),
     "sci_workers": Sum("sci_workers"),
     "volunteers": Sum("volunteers"),
+    "beneficiaries": Sum("beneficiaries"),
+    "sessions": Sum("sessions"),
+    "materials_copies": Sum("materials_copies"),
+    "materials_kinds": Sum("materials_kinds"),
 }
 CHUNK = 2000  # cells per statement (SQLite's bound parameters stay well under its limit)
 

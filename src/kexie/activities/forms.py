@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from kexie.activities import selectors, services
-from kexie.activities.models import Activity
+from kexie.activities.models import Activity, Campaign
 from kexie.core import uploads
 from kexie.orgs.models import OrgUnit
 from kexie.orgs.scoping import Access
@@ -34,6 +34,11 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
         return "　" * max(obj.depth - self.root_depth, 0) + obj.name
 
 
+class FacilityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}（{obj.get_kind_display()}，{obj.org_unit.name}）"
+
+
 def _style(form: forms.Form) -> None:
     for f in form.fields.values():
         widget = f.widget
@@ -43,6 +48,11 @@ def _style(form: forms.Form) -> None:
             widget.attrs.setdefault("class", "form-select")
         else:
             widget.attrs.setdefault("class", "form-control")
+
+
+def _or(value, default):
+    """An optional number left empty takes its default (0 is kept: the service judges it)."""
+    return default if value is None else value
 
 
 class ActivityForm(forms.Form):
@@ -75,6 +85,45 @@ class ActivityForm(forms.Form):
     online_views = forms.IntegerField(label="线上浏览量", initial=0, error_messages=INT_ERRORS)
     sci_workers = forms.IntegerField(label="参与科技工作者人次", initial=0, error_messages=INT_ERRORS)
     volunteers = forms.IntegerField(label="参与志愿者人次", initial=0, error_messages=INT_ERRORS)
+    beneficiaries = forms.IntegerField(
+        label="受益人数",
+        initial=0,
+        required=False,
+        error_messages=INT_ERRORS,
+        help_text="去重的人数（人）：同一人参加多场只算一人；参与人次按场累计",
+    )
+    sessions = forms.IntegerField(
+        label="分场场次",
+        initial=1,
+        required=False,
+        error_messages=INT_ERRORS,
+        help_text="一项活动含多场报告、分论坛或工作坊时填总场数（如年会7场主题报告加5场工作坊填12）；单场活动填1",
+    )
+    series = forms.CharField(
+        label="系列活动",
+        max_length=100,
+        required=False,
+        help_text="连续举办的系列活动名称，如“全市职工乒乓球赛”；每届录入为一项活动",
+    )
+    edition = forms.IntegerField(
+        label="届次",
+        required=False,
+        error_messages=INT_ERRORS,
+        help_text="第几届，填数字（第七届填7）；可空",
+    )
+    materials_copies = forms.IntegerField(
+        label="发放科普资料（份/册）", initial=0, required=False, error_messages=INT_ERRORS
+    )
+    materials_kinds = forms.IntegerField(
+        label="科普资料种类（种）", initial=0, required=False, error_messages=INT_ERRORS
+    )
+    facility = FacilityChoiceField(
+        label="举办场馆/流动设施",
+        queryset=None,
+        required=False,
+        empty_label="（不是由科技馆或流动设施举办）",
+        help_text="由科技馆、流动科技馆、科普大篷车等举办的活动请选择，设施在“科普设施”中登记",
+    )
     target_groups = forms.ModelMultipleChoiceField(
         label="目标人群", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -109,6 +158,13 @@ class ActivityForm(forms.Form):
         "online_views",
         "sci_workers",
         "volunteers",
+        "beneficiaries",
+        "sessions",
+        "series",
+        "edition",
+        "materials_copies",
+        "materials_kinds",
+        "facility",
         "target_groups",
         "is_key",
         "description",
@@ -136,13 +192,16 @@ class ActivityForm(forms.Form):
         self.fields["co_organisers"].queryset = units
         self.fields["co_organisers"].root_depth = root_depth
         self.fields["activity_type"].queryset = selectors.activity_types(
-            include=instance.activity_type if instance else None
+            access=access, include=instance.activity_type if instance else None
         )
         self.fields["campaign"].queryset = selectors.campaign_choices(
             access=access, include=instance.campaign if instance else None
         )
         self.fields["target_groups"].queryset = selectors.target_groups()
-        for name in services.COUNT_FIELDS:
+        self.fields["facility"].queryset = selectors.facility_choices(
+            access=access, include=instance.facility if instance else None
+        )
+        for name in (*services.COUNT_FIELDS, "sessions", "edition"):
             self.fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
         _style(self)
 
@@ -164,6 +223,13 @@ class ActivityForm(forms.Form):
             online_views=cleaned["online_views"],
             sci_workers=cleaned["sci_workers"],
             volunteers=cleaned["volunteers"],
+            beneficiaries=_or(cleaned.get("beneficiaries"), 0),
+            sessions=_or(cleaned.get("sessions"), 1),
+            series=cleaned.get("series") or None,
+            edition=cleaned.get("edition"),
+            materials_copies=_or(cleaned.get("materials_copies"), 0),
+            materials_kinds=_or(cleaned.get("materials_kinds"), 0),
+            facility=cleaned.get("facility"),
             is_key=cleaned.get("is_key") or False,
             description=cleaned.get("description") or "",
             status=cleaned["status"],
@@ -210,3 +276,57 @@ class AttachmentForm(forms.Form):
         error_messages={"required": "请选择要上传的文件。"},
         help_text="照片 jpg/png/webp，文档 pdf/docx/xlsx，每个不超过 10 MB，可一次选多个",
     )
+
+
+class ListEntryForm(forms.Form):
+    """A unit's own campaign (活动品牌) or activity type; the rules are services.validate_list_entry's."""
+
+    name = forms.CharField(label="名称", max_length=50)
+    first_year = forms.IntegerField(
+        label="起始年份", required=False, error_messages=INT_ERRORS, help_text="可空：不限"
+    )
+    last_year = forms.IntegerField(
+        label="截止年份", required=False, error_messages=INT_ERRORS, help_text="可空：不限"
+    )
+    is_academic = forms.BooleanField(
+        label="属于学术交流", required=False, help_text="勾选后，这类活动计入学术交流而不是科普活动"
+    )
+    is_active = forms.BooleanField(
+        label="启用", required=False, initial=True, help_text="停用后不能再选，已录入的活动不受影响"
+    )
+
+    def __init__(self, *args, model, unit: OrgUnit, instance=None, **kwargs):
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                name: getattr(instance, name)
+                for name in ("name", "first_year", "last_year", "is_academic", "is_active")
+                if hasattr(instance, name)
+            }
+        super().__init__(*args, **kwargs)
+        self.model, self.unit, self.instance = model, unit, instance
+        self.fields["name"].max_length = model._meta.get_field("name").max_length
+        self.fields["name"].widget.attrs["maxlength"] = self.fields["name"].max_length
+        if model is Campaign:
+            del self.fields["is_academic"]
+        else:
+            del self.fields["first_year"], self.fields["last_year"]
+        if instance is None:
+            del self.fields["is_active"]
+        _style(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.data_obj = services.ListEntryData(
+            name=cleaned["name"],
+            first_year=cleaned.get("first_year"),
+            last_year=cleaned.get("last_year"),
+            is_academic=bool(cleaned.get("is_academic")),
+            is_active=cleaned.get("is_active", True) if self.instance is not None else True,
+        )
+        for name, message in services.validate_list_entry(
+            self.model, self.data_obj, unit=self.unit, instance=self.instance
+        ).items():
+            self.add_error(name if name in self.fields else None, message)
+        return cleaned

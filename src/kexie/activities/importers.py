@@ -24,12 +24,14 @@ from kexie.activities import facts, selectors, services
 from kexie.activities.filters import ActivityFilters
 from kexie.activities.models import Activity, ActivityType, Attachment, Campaign, TargetGroup
 from kexie.core.errors import DomainError, PermissionDeniedError
+from kexie.core.numbers import parse_quantity
 from kexie.core.text import clean_text
 from kexie.imports.excel import CellError, Column, Row, Sheet
 from kexie.imports.models import ImportBatchRecord
 from kexie.imports.specs import CommitResult, ImportSpec, RowError, register
 from kexie.orgs.models import OrgUnit
 from kexie.orgs.scoping import Access, Action, scope, subtree_q
+from kexie.registries.models import Facility
 
 SPLIT = re.compile(r"\s*[、,，;；]\s*")
 YES, NO = "是", "否"
@@ -152,6 +154,62 @@ COLUMNS = (
         help="可空；6位或12位统计用区划代码",
         example="",
     ),
+    Column(
+        "beneficiaries",
+        "受益人数",
+        kind="int",
+        aliases=("受益人数(人)", "受益群众人数", "服务人数"),
+        help="可空，默认0；去重的人数：同一人参加多场只算一人（参与人次按场累计）",
+        example="100",
+    ),
+    Column(
+        "sessions",
+        "分场场次",
+        kind="int",
+        aliases=("分场次数", "包含场次", "子活动场次"),
+        help="可空，默认1；一项活动含多场报告、分论坛或工作坊时填总场数（如年会7场主题报告加5场工作坊填12）",
+        example="1",
+    ),
+    Column(
+        "series",
+        "系列活动",
+        aliases=("系列活动名称", "所属系列活动"),
+        max_length=100,
+        help="可空；连续举办的系列活动名称，如 全市职工乒乓球赛",
+        example="",
+    ),
+    Column(
+        "edition",
+        "届次",
+        aliases=("第几届",),
+        max_length=20,
+        help="可空；第几届，填 7 或 第七届",
+        example="",
+    ),
+    Column(
+        "materials_copies",
+        "发放科普资料（份/册）",
+        kind="int",
+        aliases=("发放科普资料", "发放资料份数", "科普资料份数", "发放科普资料(份)"),
+        help="可空，默认0",
+        example="200",
+    ),
+    Column(
+        "facility",
+        "举办场馆/流动设施",
+        aliases=("举办场馆", "举办设施", "流动设施", "场馆/设施", "举办场馆或设施"),
+        max_length=200,
+        help="可空；科技馆、流动科技馆、科普大篷车等设施的名称（在“科普设施”中登记的）",
+        example="",
+    ),
+    Column(
+        "materials_kinds",
+        "科普资料种类（种）",
+        kind="int",
+        aliases=("科普资料种类", "资料种类", "科普资料种数"),
+        help="可空，默认0",
+        example="3",
+    ),
 )
 LABEL = {c.key: c.label for c in COLUMNS} | {"org_unit": "主办单位代码"}
 MODE_BY_LABEL = {label: value for value, label in Activity.Mode.choices}
@@ -231,7 +289,17 @@ COMPACT_FIELDS = (
     "is_key",
     "description",
     "status",
+    "beneficiaries",
+    "sessions",
+    "series",
+    "edition",
+    "materials_copies",
+    "materials_kinds",
+    "facility_id",
 )
+# in a compact tuple: the Excel row number, the fields above, then the two many-to-many id tuples
+TARGETS_AT = len(COMPACT_FIELDS) + 1
+PARTNERS_AT = TARGETS_AT + 1
 
 
 def _compact(row_number: int, d: services.ActivityData) -> tuple:
@@ -254,9 +322,58 @@ def _compact(row_number: int, d: services.ActivityData) -> tuple:
         d.is_key,
         d.description,
         d.status,
+        d.beneficiaries,
+        d.sessions,
+        d.series,
+        d.edition,
+        d.materials_copies,
+        d.materials_kinds,
+        d.facility.pk if d.facility else None,
         tuple(g.pk for g in d.target_groups),
         tuple(u.pk for u in d.co_organisers),
     )
+
+
+EDITION = re.compile(r"第?\s*(?P<n>[0-9零〇一二两三四五六七八九十百]+)\s*届?")
+
+
+def parse_edition(text: str) -> int | str | None:
+    """届次 as written in a 台账 ("7", "第七届", "第7届") → 7; empty → None; otherwise a message."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = EDITION.fullmatch(text)
+    if match is not None:
+        try:
+            quantity = parse_quantity(match["n"])
+        except ValueError:
+            quantity = None
+        if quantity is not None and not quantity.qualifier and quantity.stated == int(quantity.stated):
+            return int(quantity.stated)
+    return f"届次“{text[:20]}”无法识别，请填数字（如 7）或“第七届”。"
+
+
+def export_values(a: Activity) -> list:
+    """One activity as a row of the import columns, in their order (export is the inverse of import;
+    the activity's target groups and co-organisers must be prefetched)."""
+    values = {
+        "title": a.title,
+        "activity_type": a.activity_type.name,
+        "campaign": a.campaign.name if a.campaign else "",
+        "org_code": a.org_unit.code,
+        "start_date": a.start_date,
+        "end_date": a.end_date,
+        "venue": a.venue,
+        "mode": a.get_mode_display(),
+        "target_groups": "、".join(g.name for g in a.target_groups.all()),
+        "is_key": YES if a.is_key else NO,
+        "status": a.get_status_display(),
+        "co_organisers": "、".join(u.code for u in a.co_organisers.all()),
+        "series": a.series or "",
+        "facility": a.facility.name if a.facility_id else "",
+        "edition": a.edition if a.edition is not None else "",
+    }
+    return [values[c.key] if c.key in values else getattr(a, c.key) for c in COLUMNS]
 
 
 def _text(row: Row, key: str) -> str:
@@ -264,6 +381,19 @@ def _text(row: Row, key: str) -> str:
     if value is None:
         return ""
     return value if type(value) is str else str(value).strip()  # text cells come stripped
+
+
+def _applicable(found: list, organiser: OrgUnit | None):
+    """The one campaign or activity type of a name for this organiser: those that apply to it are
+    preferred (national, or set up by it or a unit above it); if none does, one that does not is
+    returned so that the service explains why. None: no such name; a list: several of it."""
+    applicable = [
+        x for x in found if x.org_unit is None or (organiser and organiser.path.startswith(x.org_unit.path))
+    ]
+    found = list({x.pk: x for x in (applicable or found)}.values())
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else found
 
 
 def _tokens(value: str) -> list[str]:
@@ -312,6 +442,13 @@ def _data_from_before(values: dict) -> services.ActivityData:
         online_views=values["online_views"],
         sci_workers=values["sci_workers"],
         volunteers=values["volunteers"],
+        beneficiaries=values.get("beneficiaries", 0),
+        sessions=values.get("sessions", 1),
+        series=values.get("series"),
+        edition=values.get("edition"),
+        materials_copies=values.get("materials_copies", 0),
+        materials_kinds=values.get("materials_kinds", 0),
+        facility=get(Facility, values.get("facility_id")),
         is_key=values["is_key"],
         description=values["description"],
         status=values["status"],
@@ -352,18 +489,26 @@ class _Planner:
         self.keep = keep
         self.errors: list[CellError] = []
         self.plan = Plan() if keep else None
-        self.types: dict[str, ActivityType] = {}
-        for t in ActivityType.objects.all():
-            self.types[t.name] = self.types[t.code] = t
-        self.type_names = "、".join(dict.fromkeys(t.name for t in self.types.values() if t.is_active))
+        # national types and those set up by a unit above or inside the scope (several units below
+        # may each have set up one of the same name)
+        self.types: dict[str, list[ActivityType]] = {}
+        for t in selectors.activity_types(access=access, active_only=False).select_related("org_unit"):
+            self.types.setdefault(t.name, []).append(t)
+            self.types.setdefault(t.code, []).append(t)
+        self.type_names = "、".join(
+            dict.fromkeys(t.name for ts in self.types.values() for t in ts if t.is_active)
+        )
         self.groups: dict[str, TargetGroup] = {}
         for g in TargetGroup.objects.all():
             self.groups[g.name] = self.groups[g.code] = g
         self.group_names = "、".join(dict.fromkeys(g.name for g in self.groups.values()))
         self.campaigns: dict[str, list[Campaign]] = {}
-        for c in selectors.campaign_choices(access=access).select_related("org_unit"):
+        for c in selectors.visible_campaigns(access=access).select_related("org_unit"):
             self.campaigns.setdefault(c.name, []).append(c)
             self.campaigns.setdefault(c.code, []).append(c)
+        self.facilities: dict[str, list[Facility]] = {}
+        for f in selectors.facility_choices(access=access):
+            self.facilities.setdefault(f.name, []).append(f)
         self.by_code: dict[str, OrgUnit] = {}
         self.by_name: dict[str, list[OrgUnit]] = {}
         self.looked_up: set[str] = set()
@@ -450,27 +595,22 @@ class _Planner:
         if organiser is None:
             err(row, "org_code", f"找不到机构代码“{code}”，或该单位不在您的填报范围内。")
         type_name = _text(row, "activity_type")
-        activity_type = self.types.get(type_name)
+        activity_type = _applicable(self.types.get(type_name, []), organiser)
         if activity_type is None:
             err(row, "activity_type", f"没有名为“{type_name}”的活动类型（可选：{self.type_names}）。")
+        elif isinstance(activity_type, list):
+            err(row, "activity_type", f"有多个名为“{type_name}”的活动类型，请联系管理员区分名称。")
+            activity_type = None
         campaign = None
         campaign_name = _text(row, "campaign")
         if campaign_name:
-            found = self.campaigns.get(campaign_name, [])
-            # prefer the brands that apply to this organiser; if none does, keep them all so that
-            # the service explains why the one named does not apply
-            applicable = [
-                c
-                for c in found
-                if c.org_unit is None or (organiser and organiser.path.startswith(c.org_unit.path))
-            ]
-            found = applicable or found
-            if not found:
+            found = _applicable(self.campaigns.get(campaign_name, []), organiser)
+            if found is None:
                 err(row, "campaign", f"没有名为“{campaign_name}”的活动品牌，或它不适用于您的单位。")
-            elif len(found) > 1:
+            elif isinstance(found, list):
                 err(row, "campaign", f"有多个名为“{campaign_name}”的活动品牌，请联系管理员区分名称。")
             else:
-                campaign = found[0]
+                campaign = found
         target_list = []
         for token in _tokens(_text(row, "target_groups")):
             group = self.groups.get(token)
@@ -492,6 +632,26 @@ class _Planner:
                 break
             if unit not in co_list:
                 co_list.append(unit)
+        facility = None
+        facility_name = _text(row, "facility")
+        if facility_name:
+            found = self.facilities.get(facility_name, [])
+            near = [  # the organiser's own, its units above or below
+                f
+                for f in found
+                if organiser
+                and (organiser.path.startswith(f.org_unit.path) or f.org_unit.path.startswith(organiser.path))
+            ]
+            found = near or found
+            if not found:
+                err(row, "facility", f"找不到名为“{facility_name}”的场馆或流动设施，请先在“科普设施”中登记。")
+            elif len(found) > 1:
+                err(row, "facility", f"有多个名为“{facility_name}”的设施，请联系管理员区分名称。")
+            else:
+                facility = found[0]
+        edition = parse_edition(_text(row, "edition"))
+        if isinstance(edition, str):
+            err(row, "edition", edition)
         if len(self.errors) > before:
             return None
         v = row.values
@@ -509,6 +669,13 @@ class _Planner:
             online_views=v.get("online_views") or 0,
             sci_workers=v.get("sci_workers") or 0,
             volunteers=v.get("volunteers") or 0,
+            beneficiaries=v.get("beneficiaries") or 0,
+            sessions=v.get("sessions") or 1,
+            series=_text(row, "series") or None,
+            edition=edition,
+            materials_copies=v.get("materials_copies") or 0,
+            materials_kinds=v.get("materials_kinds") or 0,
+            facility=facility,
             is_key=_text(row, "is_key") == YES,
             description=_text(row, "description"),
             status=STATUS_BY_LABEL.get(_text(row, "status"), Activity.Status.HELD),
@@ -724,7 +891,9 @@ def _bulk_create(chunk: list[tuple], *, actor, batch, reason: str) -> None:
         meta.get_field("created_at").column,
         meta.get_field("updated_at").column,
     ]
-    values = [(*c[1:5], day(c[5]), day(c[6]), *c[7:17], actor.pk, batch.pk, stamp, stamp) for c in chunk]
+    values = [
+        (*c[1:5], day(c[5]), day(c[6]), *c[7:TARGETS_AT], actor.pk, batch.pk, stamp, stamp) for c in chunk
+    ]
     ids = _insert(meta.db_table, columns, values, returning=meta.pk.column)
     History = Activity.history.model
     hmeta = History._meta
@@ -739,7 +908,7 @@ def _bulk_create(chunk: list[tuple], *, actor, batch, reason: str) -> None:
         returning=hmeta.pk.column,
     )
     for name, (column, _) in M2M.items():
-        index = 17 if name == "target_groups" else 18
+        index = TARGETS_AT if name == "target_groups" else PARTNERS_AT
         pairs = [(pk, h, rel) for pk, h, c in zip(ids, history_ids, chunk, strict=True) for rel in c[index]]
         if not pairs:
             continue

@@ -1,6 +1,7 @@
 """Activities (科普活动, 学术交流, 培训, 竞赛, 志愿服务 …): flow records — one row per event held.
 
-Participants are person-times (人次), never unique persons; online views are counted apart.
+Participants are person-times (人次), never unique persons; online views are counted apart; the
+people reached (受益人数) are a separate count of distinct persons per activity.
 """
 
 from django.conf import settings
@@ -11,10 +12,14 @@ from kexie.orgs.models import OrgUnit
 
 
 class ActivityType(models.Model):
-    """A managed list (讲座/报告会, 展览, 竞赛 …); codes are stable, names may be edited."""
+    """A managed list (讲座/报告会, 展览, 竞赛 …): national (org_unit empty, fixed) or defined by a unit
+    for its subtree (五进, 三下乡 …); codes are stable, names may be edited."""
 
     code = models.SlugField("代码", max_length=30, unique=True)
-    name = models.CharField("名称", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=30)
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name="设立单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     is_academic = models.BooleanField("属于学术交流", default=False)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
@@ -23,6 +28,12 @@ class ActivityType(models.Model):
         verbose_name = "活动类型"
         verbose_name_plural = "活动类型"
         ordering = ["sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(org_unit__isnull=True), name="activity_type_national_name"
+            ),
+            models.UniqueConstraint(fields=["org_unit", "name"], name="activity_type_unit_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -102,6 +113,28 @@ class Activity(models.Model):
     online_views = models.PositiveBigIntegerField("线上浏览量", default=0)
     sci_workers = models.PositiveIntegerField("参与科技工作者人次", default=0)
     volunteers = models.PositiveIntegerField("参与志愿者人次", default=0)
+    # (the fields below have database defaults: rows written around the ORM, as the bench generator
+    # and older import baselines do, need not name them)
+    # distinct people reached by this activity (人), beside the person-times above; never summed into them
+    beneficiaries = models.PositiveIntegerField("受益人数", default=0, db_default=0)
+    # one event may hold several sessions (年会: 7 主题报告 + 5 工作坊 = 1 activity of 12 sessions)
+    sessions = models.PositiveSmallIntegerField("分场场次", default=1, db_default=1)
+    # a recurring series (全市职工乒乓球赛) and this activity's edition in it (第七届); NULL, not "", when
+    # not in a series: one "empty" value for the engine's breakdown and the list's links
+    series = models.CharField("系列活动", max_length=100, null=True, blank=True)
+    edition = models.PositiveSmallIntegerField("届次", null=True, blank=True)
+    # the venue or mobile unit that held it (科技馆, 流动科技馆, 科普大篷车 …), so a 科技馆's shows are its
+    # own figure; managed by kexie.registries
+    facility = models.ForeignKey(
+        "registries.Facility",
+        verbose_name="举办场馆/流动设施",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    materials_copies = models.PositiveIntegerField("发放科普资料（份/册）", default=0, db_default=0)
+    materials_kinds = models.PositiveSmallIntegerField("科普资料种类（种）", default=0, db_default=0)
     target_groups = models.ManyToManyField(TargetGroup, verbose_name="目标人群", blank=True)
     is_key = models.BooleanField("重点活动", default=False)
     description = models.TextField("活动简介", blank=True)
@@ -176,6 +209,12 @@ class ActivityMonthFact(models.Model):
     online_views = models.BigIntegerField("线上浏览量")
     sci_workers = models.BigIntegerField("参与科技工作者人次")
     volunteers = models.BigIntegerField("参与志愿者人次")
+    # later measures: not in the covering index (the dashboard's queries do not read them); database
+    # defaults, so that rows written around the ORM (bench generator) need not name them
+    beneficiaries = models.BigIntegerField("受益人数", default=0, db_default=0)
+    sessions = models.BigIntegerField("分场场次", default=0, db_default=0)
+    materials_copies = models.BigIntegerField("发放科普资料（份/册）", default=0, db_default=0)
+    materials_kinds = models.BigIntegerField("科普资料种类（种）", default=0, db_default=0)
 
     class Meta:
         verbose_name = "活动月度汇总"

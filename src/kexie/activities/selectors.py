@@ -21,12 +21,17 @@ from kexie.activities.models import (
 from kexie.core.periods import Period
 from kexie.orgs.models import OrgUnit
 from kexie.orgs.scoping import Access, Action, get_in_scope, register_scoped, scope, subtree_q
+from kexie.registries.models import Facility
 
 register_scoped(Activity, via="org_unit")
 register_scoped(Attachment, via="activity__org_unit")
 # Derived rows: read by the indicator engine only. Scoped like the activities, so a unit merge moves
 # them together with the activities (the fact table has no unique key, so moved rows simply add up).
 register_scoped(ActivityMonthFact, via="org_unit")
+# Local campaigns and activity types belong to the unit that set them up (national ones have none and
+# are never in anyone's scope: they cannot be edited).
+register_scoped(Campaign, via="org_unit")
+register_scoped(ActivityType, via="org_unit")
 
 HistoricalActivity = Activity.history.model
 HistoricalAttachment = Attachment.history.model
@@ -40,10 +45,12 @@ def activity_conditions(f: ActivityFilters) -> Q:
         q &= Q(activity_type__code=f.activity_type.code)
     if f.academic is not None:
         q &= Q(activity_type__is_academic=f.academic)
-    if f.campaigns or f.campaign_none:
-        either = Q(campaign__code__in=[c.code for c in f.campaigns]) if f.campaigns else Q()
-        if f.campaign_none:
-            either |= Q(campaign__isnull=True)
+    if f.campaigns or f.campaign_none or f.campaign_any:
+        terms = [Q(campaign__code__in=[c.code for c in f.campaigns])] if f.campaigns else []
+        terms += [Q(campaign__isnull=True)] * f.campaign_none + [Q(campaign__isnull=False)] * f.campaign_any
+        either = terms[0]
+        for term in terms[1:]:
+            either |= term
         q &= either
     if f.is_key is not None:
         q &= Q(is_key=f.is_key)
@@ -52,6 +59,16 @@ def activity_conditions(f: ActivityFilters) -> Q:
         q &= Q(target_groups__code=f.target.code)
     elif f.target_none:
         q &= Q(target_groups__isnull=True)
+    if f.facility is not None:
+        q &= Q(facility__id=f.facility.pk)
+    elif f.facility_none:
+        q &= Q(facility__isnull=True)
+    if f.facility_kinds:
+        q &= Q(facility__kind__in=list(f.facility_kinds))
+    if f.series:
+        q &= Q(series=f.series)
+    if f.in_series is not None:
+        q &= Q(series__isnull=not f.in_series)
     if f.min_participants is not None:
         q &= Q(participants__gte=f.min_participants)
     if f.q:
@@ -80,7 +97,7 @@ def activity_list(
 def activity_get(*, access: Access, pk: int, action: Action = Action.VIEW) -> Activity:
     return get_in_scope(
         Activity.objects.select_related(
-            "org_unit", "activity_type", "campaign", "created_by", "import_batch"
+            "org_unit", "activity_type", "campaign", "created_by", "import_batch", "facility"
         ),
         access,
         action,
@@ -127,8 +144,26 @@ def activity_calendar(
 # ---- managed lists ---------------------------------------------------------------------------
 
 
-def activity_types(*, include: ActivityType | None = None) -> QuerySet[ActivityType]:
-    q = Q(is_active=True) | (Q(pk=include.pk) if include else Q(pk__in=[]))
+def _visible_lists_q(access: Access) -> Q:
+    """Managed-list rows (campaigns, activity types) `access` sees: the national ones and those set up
+    by a unit above the active unit (its ancestors and itself) or inside its subtree."""
+    root = access.root_path
+    if root is None:
+        return Q(pk__in=[])
+    return (
+        Q(org_unit__isnull=True)
+        | Q(org_unit__path__in=_ancestor_paths(root))
+        | Q(org_unit__in=scope(OrgUnit.objects.all(), access, Action.VIEW))
+    )
+
+
+def activity_types(
+    *, access: Access, include: ActivityType | None = None, active_only: bool = True
+) -> QuerySet[ActivityType]:
+    """Activity types the user may pick (national and local ones, see `_visible_lists_q`)."""
+    q = _visible_lists_q(access) & (Q(is_active=True) if active_only else Q())
+    if include is not None:
+        q |= Q(pk=include.pk)
     return ActivityType.objects.filter(q)
 
 
@@ -144,15 +179,73 @@ def _ancestor_paths(path: str) -> list[str]:
 def campaign_choices(*, access: Access, include: Campaign | None = None) -> QuerySet[Campaign]:
     """Campaigns the user may pick: national ones and those defined by a unit above the user's active
     unit (its ancestors and itself) or inside its subtree."""
-    root = access.root_path
-    if root is None:
+    if access.root_path is None:
         return Campaign.objects.none()
-    visible = Q(org_unit__isnull=True) | Q(org_unit__path__in=_ancestor_paths(root))
-    visible |= Q(org_unit__in=scope(OrgUnit.objects.all(), access, Action.VIEW))
-    q = visible & Q(is_active=True)
+    q = _visible_lists_q(access) & Q(is_active=True)
     if include is not None:
         q |= Q(pk=include.pk)
     return Campaign.objects.filter(q)
+
+
+def facility_choices(*, access: Access, include: Facility | None = None) -> QuerySet[Facility]:
+    """Venues and mobile units (kexie.registries) an activity may name: those of the units above the
+    active unit and of its subtree (a county's 大篷车 serves its townships), in use or not (the
+    service checks the date)."""
+    q = _visible_lists_q(access) & Q(org_unit__isnull=False)
+    if include is not None:
+        q |= Q(pk=include.pk)
+    return Facility.objects.filter(q).select_related("org_unit").order_by("org_unit__path", "kind", "name")
+
+
+def visible_campaigns(*, access: Access) -> QuerySet[Campaign]:
+    """Every campaign `access` may see, active or not (list filters, imports)."""
+    return Campaign.objects.filter(_visible_lists_q(access))
+
+
+# ---- the page of a unit's own campaigns and activity types ------------------------------------
+
+
+@dataclasses.dataclass
+class ManagedLists:
+    """What the 活动品牌与类型 page shows for the active unit."""
+
+    national_campaigns: list[Campaign]
+    inherited_campaigns: list[Campaign]  # set up by units above the active unit
+    own_campaigns: list[Campaign]
+    national_types: list[ActivityType]
+    inherited_types: list[ActivityType]
+    own_types: list[ActivityType]
+
+
+def managed_lists(*, access: Access) -> ManagedLists:
+    unit = access.unit
+    above = _ancestor_paths(unit.path)[:-1]
+
+    def split(model):
+        rows = list(
+            model.objects.filter(
+                Q(org_unit__isnull=True) | Q(org_unit__path__in=above) | Q(org_unit=unit)
+            ).select_related("org_unit")
+        )
+        return (
+            [r for r in rows if r.org_unit_id is None],
+            sorted(
+                (r for r in rows if r.org_unit_id and r.org_unit_id != unit.pk), key=lambda r: r.org_unit.path
+            ),
+            [r for r in rows if r.org_unit_id == unit.pk],
+        )
+
+    campaigns, types = split(Campaign), split(ActivityType)
+    return ManagedLists(*campaigns, *types)
+
+
+def campaign_get(*, access: Access, pk: int, action: Action = Action.MANAGE) -> Campaign:
+    """A local campaign inside the scope (national ones have no unit: never found, so never edited)."""
+    return get_in_scope(Campaign.objects.select_related("org_unit"), access, action, pk=pk)
+
+
+def activity_type_get(*, access: Access, pk: int, action: Action = Action.MANAGE) -> ActivityType:
+    return get_in_scope(ActivityType.objects.select_related("org_unit"), access, action, pk=pk)
 
 
 def unit_choices(*, access: Access, action: Action = Action.ENTER) -> QuerySet[OrgUnit]:
@@ -218,7 +311,7 @@ HISTORY_HIDDEN = {"id", "created_at", "updated_at", "created_by", "import_batch"
 def _display(field_name: str, value, names: dict) -> str:
     if value is None or value == "":
         return ""
-    if field_name in ("activity_type", "campaign", "org_unit"):
+    if field_name in ("activity_type", "campaign", "org_unit", "facility"):
         return names.get((field_name, value), f"#{value}")
     if field_name in ("target_groups", "co_organisers"):
         column = "targetgroup" if field_name == "target_groups" else "orgunit"
@@ -255,7 +348,7 @@ def activity_history(*, activity_id: int, limit: int = 50) -> list[tuple[object,
                 if change.field in HISTORY_HIDDEN:
                     continue
                 diff.append(change)
-                if change.field in ("activity_type", "campaign", "org_unit"):
+                if change.field in ("activity_type", "campaign", "org_unit", "facility"):
                     ids[change.field].update(v for v in (change.old, change.new) if v)
                 elif change.field == "target_groups":
                     ids["target_group"].update(r["targetgroup"] for r in [*change.old, *change.new])
@@ -268,6 +361,7 @@ def activity_history(*, activity_id: int, limit: int = 50) -> list[tuple[object,
         ("campaign", Campaign),
         ("org_unit", OrgUnit),
         ("target_group", TargetGroup),
+        ("facility", Facility),
     ):
         if ids[key]:
             names.update(

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kexie.activities import facts
@@ -27,7 +28,8 @@ from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.core.text import clean_text, validate_plain_text
 from kexie.orgs import validators
 from kexie.orgs.models import OrgUnit
-from kexie.orgs.scoping import Access, Action
+from kexie.orgs.scoping import Access, Action, subtree_q
+from kexie.registries.models import Facility
 
 MIN_YEAR = 1990
 MAX_COUNT = 2_000_000_000  # person-times: far above any real event, below the column's limit
@@ -38,7 +40,13 @@ COUNT_FIELDS = {
     "online_views": "线上浏览量",
     "sci_workers": "参与科技工作者人次",
     "volunteers": "参与志愿者人次",
+    "beneficiaries": "受益人数",
+    "materials_copies": "发放科普资料（份/册）",
+    "materials_kinds": "科普资料种类",
 }
+MAX_SESSIONS = 1000  # sessions of one event (分场、报告、工作坊)
+MAX_EDITION = 1000
+MAX_MATERIAL_KINDS = 10000
 # A campaign renamed or replaced by law: which one to pick instead, outside its years.
 CAMPAIGN_SUCCESSORS = {"science_day": "science_month"}
 CAMPAIGN_PREDECESSORS = {v: k for k, v in CAMPAIGN_SUCCESSORS.items()}
@@ -63,6 +71,13 @@ class ActivityData:
     online_views: int = 0
     sci_workers: int = 0
     volunteers: int = 0
+    beneficiaries: int = 0  # distinct people (人), not person-times
+    sessions: int = 1
+    series: str | None = None  # None: not part of a series
+    edition: int | None = None
+    materials_copies: int = 0
+    materials_kinds: int = 0
+    facility: Facility | None = None  # the venue or mobile unit that held it
     is_key: bool = False
     description: str = ""
     status: str = Activity.Status.HELD
@@ -85,6 +100,13 @@ class ActivityData:
             online_views=activity.online_views,
             sci_workers=activity.sci_workers,
             volunteers=activity.volunteers,
+            beneficiaries=activity.beneficiaries,
+            sessions=activity.sessions,
+            series=activity.series,
+            edition=activity.edition,
+            materials_copies=activity.materials_copies,
+            materials_kinds=activity.materials_kinds,
+            facility=activity.facility,
             is_key=activity.is_key,
             description=activity.description,
             status=activity.status,
@@ -107,6 +129,13 @@ SCALAR_FIELDS = (
     "online_views",
     "sci_workers",
     "volunteers",
+    "beneficiaries",
+    "sessions",
+    "series",
+    "edition",
+    "materials_copies",
+    "materials_kinds",
+    "facility",
     "is_key",
     "description",
     "status",
@@ -183,6 +212,7 @@ def validate_activity_data(
     errors: dict[str, str] = {}
     data.title = clean_text(data.title or "")
     data.venue = clean_text(data.venue or "")
+    data.series = clean_text(data.series or "") or None
     data.region_code = (data.region_code or "").strip()
     data.description = clean_multiline(data.description or "")
     for name, label, limit, required in (
@@ -206,6 +236,12 @@ def validate_activity_data(
         instance is None or instance.activity_type_id != data.activity_type.pk
     ):
         errors["activity_type"] = f"活动类型“{data.activity_type.name}”已停用，请选择其他类型。"
+    elif data.activity_type.org_unit_id is not None and organiser is not None:
+        owner = data.activity_type.org_unit  # a local type is for the subtree of the unit that set it up
+        if not organiser.path.startswith(owner.path):
+            errors["activity_type"] = (
+                f"活动类型“{data.activity_type.name}”由“{owner.name}”设立，只适用于该单位及其下级单位主办的活动。"
+            )
 
     if data.end_date is None:
         data.end_date = data.start_date
@@ -242,9 +278,14 @@ def validate_activity_data(
             errors["region_code"] = "；".join(exc.messages)
 
     for name, label in COUNT_FIELDS.items():
-        message = _count_error(getattr(data, name), label, MAX_VIEWS if name == "online_views" else MAX_COUNT)
+        limit = {"online_views": MAX_VIEWS, "materials_kinds": MAX_MATERIAL_KINDS}.get(name, MAX_COUNT)
+        message = _count_error(getattr(data, name), label, limit)
         if message:
             errors[name] = message
+    errors.update(_event_errors(data))
+    message = _facility_error(data)
+    if message:
+        errors["facility"] = message
 
     campaign = data.campaign
     if campaign is not None:
@@ -280,6 +321,57 @@ def validate_activity_data(
             errors["title"] = (
                 f"“{organiser.name}”在{start:%Y年%m月%d日}已有名为“{data.title}”的活动，请勿重复录入（可修改原记录）。"
             )
+    return errors
+
+
+def _facility_error(data: ActivityData) -> str | None:
+    """The facility must be managed by the organiser, a unit above it or a unit below it, and in use
+    on the start date."""
+    facility, organiser, start = data.facility, data.org_unit, data.start_date
+    if facility is None:
+        return None
+    owner = facility.org_unit
+    if organiser is not None and not (
+        organiser.path.startswith(owner.path) or owner.path.startswith(organiser.path)
+    ):
+        return f"“{facility.name}”由“{owner.name}”管理，不是主办单位或其上下级单位的设施。"
+    if start is not None and facility.closed_on is not None and start >= facility.closed_on:
+        return f"“{facility.name}”已于{facility.closed_on:%Y年%m月%d日}停用，不能作为之后活动的举办设施。"
+    if start is not None and facility.opened_on is not None and start < facility.opened_on:
+        return f"“{facility.name}”于{facility.opened_on:%Y年%m月%d日}才启用，早于此日的活动不能选择它。"
+    return None
+
+
+def _event_errors(data: ActivityData) -> dict[str, str]:
+    """Sessions of one event, a series and its edition, people reached against person-times."""
+    errors: dict[str, str] = {}
+    message = _text_error(data.series or "", label="系列活动", max_length=100)
+    if message:
+        errors["series"] = message
+    message = _count_error(data.sessions, "分场场次", MAX_SESSIONS)
+    if message is None and data.sessions < 1:
+        message = "分场场次至少为1（一场活动填1）。"
+    if message:
+        errors["sessions"] = message
+    if data.edition is not None:
+        message = _count_error(data.edition, "届次", MAX_EDITION)
+        if message is None and data.edition < 1:
+            message = "届次应从1开始（第一届填1）。"
+        if message is None and not data.series:
+            message = "填写了届次，请同时填写系列活动名称（如“全市职工乒乓球赛”）。"
+        if message:
+            errors["edition"] = message
+    beneficiaries, participants = data.beneficiaries, data.participants
+    if (
+        "beneficiaries" not in errors
+        and isinstance(beneficiaries, int)
+        and isinstance(participants, int)
+        and participants > 0
+        and beneficiaries > participants
+    ):
+        errors["beneficiaries"] = (
+            f"受益人数（{beneficiaries}人）不能多于参与人次（{participants}人次）：同一人参加多次只算一人。"
+        )
     return errors
 
 
@@ -551,3 +643,131 @@ def attachment_delete(*, access: Access, actor, attachment: Attachment) -> None:
     attachment._change_reason = "删除附件"
     attachment.delete()
     transaction.on_commit(lambda: default_storage.delete(stored))
+
+
+# ---- a unit's own campaigns and activity types (活动品牌与类型) -------------------------------------
+
+LIST_MIN_YEAR, LIST_MAX_YEAR = 1990, 2100
+
+
+@dataclass
+class ListEntryData:
+    """A campaign (活动品牌) or an activity type a unit sets up for its subtree."""
+
+    name: str
+    first_year: int | None = None  # campaigns only
+    last_year: int | None = None  # campaigns only
+    is_academic: bool = False  # activity types only
+    is_active: bool = True
+
+
+def _list_model_label(model) -> str:
+    return "活动品牌" if model is Campaign else "活动类型"
+
+
+def validate_list_entry(
+    model, data: ListEntryData, *, unit: OrgUnit, instance: Campaign | ActivityType | None = None
+) -> dict[str, str]:
+    """{field: message} for a campaign or activity type `unit` sets up; empty when valid. A name may
+    not repeat a national one or one of a unit above or below `unit` (forms and imports pick by name)."""
+    errors: dict[str, str] = {}
+    label = _list_model_label(model)
+    data.name = clean_text(data.name or "")
+    limit = model._meta.get_field("name").max_length
+    message = _text_error(data.name, label=f"{label}名称", max_length=limit, required=True)
+    if message:
+        errors["name"] = message
+    else:
+        step = OrgUnit.steplen
+        above = [unit.path[:i] for i in range(step, len(unit.path) + 1, step)]
+        clash = model.objects.filter(
+            Q(org_unit__isnull=True) | Q(org_unit__path__in=above) | subtree_q(unit.path, via="org_unit"),
+            name=data.name,
+        ).select_related("org_unit")
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        other = clash.first()
+        if other is not None:
+            owner = "全国统一" if other.org_unit is None else f"“{other.org_unit.name}”设立"
+            errors["name"] = f"已有{owner}的{label}“{data.name}”，请换一个名称（录入和导入按名称选择）。"
+    if model is Campaign:
+        for name, year in (("first_year", data.first_year), ("last_year", data.last_year)):
+            if year is not None and not LIST_MIN_YEAR <= year <= LIST_MAX_YEAR:
+                errors[name] = f"年份应在{LIST_MIN_YEAR}—{LIST_MAX_YEAR}之间。"
+        if not errors.keys() & {"first_year", "last_year"} and data.first_year and data.last_year:
+            if data.last_year < data.first_year:
+                errors["last_year"] = "截止年份不能早于起始年份。"
+    return errors
+
+
+def _new_code(model, unit: OrgUnit) -> str:
+    prefix = f"u{unit.pk}-"
+    taken = set(model.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    n = len(taken) + 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def _list_check(model, data: ListEntryData, *, access: Access, unit: OrgUnit, instance=None) -> None:
+    if not access.covers(unit, Action.MANAGE):
+        raise PermissionDeniedError(f"您不能管理“{unit.name}”的{_list_model_label(model)}。")
+    errors = validate_list_entry(model, data, unit=unit, instance=instance)
+    if errors:
+        field_name, message = next(iter(errors.items()))
+        raise DomainError(message, field=field_name)
+
+
+def _list_fields(model, data: ListEntryData) -> dict:
+    if model is Campaign:
+        return {"name": data.name, "first_year": data.first_year, "last_year": data.last_year}
+    return {"name": data.name, "is_academic": data.is_academic}
+
+
+@transaction.atomic
+def list_entry_create(model, *, access: Access, unit: OrgUnit, data: ListEntryData):
+    """设立活动品牌/活动类型 for `unit` (a 管理员 of it or above); inherited by the units below it."""
+    _list_check(model, data, access=access, unit=unit)
+    entry = model(
+        code=_new_code(model, unit),
+        org_unit=unit,
+        sort_order=1000,
+        is_active=True,
+        **_list_fields(model, data),
+    )
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as exc:
+        raise DomainError(f"已有同名的{_list_model_label(model)}“{data.name}”。", field="name") from exc
+    return entry
+
+
+@transaction.atomic
+def list_entry_update(model, *, access: Access, entry, data: ListEntryData):
+    """Rename, change the years or the academic flag, stop or resume a local campaign or activity
+    type. National ones (no unit) are fixed. A stopped one stays on the activities that have it."""
+    if entry.org_unit_id is None:
+        raise PermissionDeniedError(f"全国统一的{_list_model_label(model)}不能修改。")
+    _list_check(model, data, access=access, unit=entry.org_unit, instance=entry)
+    if model is Campaign and entry.is_active and data.is_active:
+        years = Activity.objects.filter(campaign=entry).values_list("start_date__year", flat=True).distinct()
+        outside = sorted(
+            y
+            for y in years
+            if (data.first_year is not None and y < data.first_year)
+            or (data.last_year is not None and y > data.last_year)
+        )
+        if outside:
+            raise DomainError(
+                f"已有{outside[0]}年的活动属于“{entry.name}”，起止年份须包含该年。", field="first_year"
+            )
+    for name, value in _list_fields(model, data).items():
+        setattr(entry, name, value)
+    entry.is_active = data.is_active
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as exc:
+        raise DomainError(f"已有同名的{_list_model_label(model)}“{data.name}”。", field="name") from exc
+    return entry

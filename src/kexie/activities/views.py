@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from kexie.activities import filters as activity_filters
 from kexie.activities import forms, selectors, services
 from kexie.activities.filters import PAGE_SIZE, SORT_LABELS, ActivityFilters, parse_filters
-from kexie.activities.importers import ACTIVITY_SPEC
-from kexie.activities.models import Activity, Attachment
+from kexie.activities.importers import ACTIVITY_SPEC, export_values
+from kexie.activities.models import Activity, ActivityType, Attachment, Campaign
 from kexie.core.errors import DomainError
 from kexie.core.periods import Period, PeriodError, PeriodKind
 from kexie.core.xlsx import SheetData, build_workbook, xlsx_response
@@ -34,6 +34,14 @@ def _require_access(request) -> None:
         raise Http404("没有可用的单位")
 
 
+FACILITY_KIND_OPTIONS = (
+    ("museum,theme_museum,campus_museum", "科技馆"),
+    ("mobile_museum,caravan", "流动科技馆或科普大篷车"),
+    ("mobile_museum", "流动科技馆"),
+    ("caravan", "科普大篷车"),
+)
+
+
 def _filter_options(access, filters: ActivityFilters) -> dict:
     """Choices for the filter bar: the managed lists and the units down to two levels below."""
     root = access.unit
@@ -42,12 +50,13 @@ def _filter_options(access, filters: ActivityFilters) -> dict:
     if filters.unit is not None and all(u.pk != filters.unit.pk for u in units):
         units.append(filters.unit)
     return {
-        "types": selectors.activity_types(),
+        "types": selectors.activity_types(access=access),
         "campaigns": selectors.campaign_choices(access=access),
         "groups": selectors.target_groups(),
         "units": [(u, "　" * (u.depth - root.depth)) for u in units],
         "statuses": Activity.Status.choices,
         "sorts": SORT_LABELS.items(),
+        "facility_kinds": FACILITY_KIND_OPTIONS,
     }
 
 
@@ -95,31 +104,16 @@ def export(request):
     filters = parse_filters(request.GET, access=access)
     if not filters.is_valid:
         return render(request, "activities/list.html", _list_context(request, filters), status=400)
-    qs = selectors.activity_list(access=access, filters=filters, action=Action.EXPORT).prefetch_related(
-        "target_groups", "co_organisers"
+    qs = (
+        selectors.activity_list(access=access, filters=filters, action=Action.EXPORT)
+        .select_related("facility")
+        .prefetch_related("target_groups", "co_organisers")
     )
     totals = activity_list_totals(access=access, filters=filters, action=Action.EXPORT)
     headers = [c.label for c in ACTIVITY_SPEC.columns] + ["主办单位", "录入时间", "系统编号"]
     rows = (
         [
-            a.title,
-            a.activity_type.name,
-            a.campaign.name if a.campaign else "",
-            a.org_unit.code,
-            a.start_date,
-            a.end_date,
-            a.venue,
-            a.get_mode_display(),
-            a.participants,
-            a.online_views,
-            a.sci_workers,
-            a.volunteers,
-            "、".join(g.name for g in a.target_groups.all()),
-            "是" if a.is_key else "否",
-            a.description,
-            a.get_status_display(),
-            "、".join(u.code for u in a.co_organisers.all()),
-            a.region_code,
+            *export_values(a),
             a.org_unit.name,
             timezone.localtime(a.created_at).replace(tzinfo=None),
             a.pk,
@@ -131,7 +125,9 @@ def export(request):
         "筛选条件：" + "；".join(filters.describe()),
         f"共{totals['count']}项活动，参与人次合计{totals['participants']}",
     ]
-    widths = [30, 14, 14, 14, 12, 12, 20, 10, 10, 10, 10, 10, 18, 8, 40, 8, 20, 14, 24, 16, 10]
+    # one width per import column, then 主办单位, 录入时间, 系统编号
+    widths = [30, 14, 14, 14, 12, 12, 20, 10, 10, 10, 10, 10, 18, 8, 40, 8, 20, 14, 10, 10, 20, 8, 12, 20, 12]
+    widths += [24, 16, 10]
     content = build_workbook([SheetData("科普活动", headers, rows, widths=widths, notes=notes)])
     return xlsx_response(content, f"科普活动_{access.active.unit_name}_{timezone.localdate():%Y%m%d}.xlsx")
 
@@ -367,3 +363,89 @@ def attachment_delete(request, pk: int):
     else:
         messages.success(request, f"已删除附件“{attachment.original_name}”。")
     return redirect(reverse("activities:detail", args=[activity_pk]) + "#attachments")
+
+
+# ---- a unit's own campaigns and activity types ------------------------------------------------------
+
+LIST_MODELS = {"campaign": Campaign, "type": ActivityType}
+
+
+def _list_crumbs(*extra):
+    return _crumbs(("活动品牌与类型", reverse("activities:lists")), *extra)
+
+
+def managed_lists(request):
+    """活动品牌与类型: the national lists (fixed), those set up above (inherited) and the unit's own."""
+    _require_access(request)
+    access = request.access
+    return render(
+        request,
+        "activities/lists.html",
+        {
+            "title": "活动品牌与类型",
+            "crumbs": _crumbs(),
+            "lists": selectors.managed_lists(access=access),
+            "unit": access.unit,
+            "can_manage": access.covers(access.unit, Action.MANAGE),
+        },
+    )
+
+
+def list_entry_create(request, kind: str):
+    _require_access(request)
+    access = request.access
+    model = LIST_MODELS.get(kind)
+    if model is None or not access.covers(access.unit, Action.MANAGE):
+        raise Http404("无权设立")
+    form = forms.ListEntryForm(request.POST or None, model=model, unit=access.unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.list_entry_create(model, access=access, unit=access.unit, data=form.data_obj)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已设立“{entry.name}”，本单位及下级单位录入、筛选和导入时都可以选用。")
+            return redirect("activities:lists")
+    label = "活动品牌" if model is Campaign else "活动类型"
+    return render(
+        request,
+        "activities/list_entry_form.html",
+        {
+            "title": f"设立{label}",
+            "crumbs": _list_crumbs(),
+            "form": form,
+            "label": label,
+            "unit": access.unit,
+        },
+    )
+
+
+def list_entry_edit(request, kind: str, pk: int):
+    access = request.access
+    model = LIST_MODELS.get(kind)
+    if model is None:
+        raise Http404("不存在")
+    get = selectors.campaign_get if model is Campaign else selectors.activity_type_get
+    entry = get(access=access, pk=pk)  # 404 for national ones and other units' own
+    form = forms.ListEntryForm(request.POST or None, model=model, unit=entry.org_unit, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.list_entry_update(model, access=access, entry=entry, data=form.data_obj)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("activities:lists")
+    label = "活动品牌" if model is Campaign else "活动类型"
+    return render(
+        request,
+        "activities/list_entry_form.html",
+        {
+            "title": f"修改{label}“{entry.name}”",
+            "crumbs": _list_crumbs(),
+            "form": form,
+            "label": label,
+            "unit": entry.org_unit,
+            "entry": entry,
+        },
+    )

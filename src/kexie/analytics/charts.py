@@ -95,3 +95,31 @@ def campaign_chart(members: list[Member]) -> dict:
         ],
     }
     return {"option": option, "links": [[m.figures[code].url for m in members]]}
+
+
+def sites_trend_chart(d: Dashboard) -> dict:
+    """阵地与平台: newly granted designations as bars, one a month (a year for spans)."""
+    from kexie.analytics.selectors import SITES_NEW
+
+    within_year = d.period.kind is not PeriodKind.SPAN
+    new = indicator(SITES_NEW)
+    points = d.sites.trend if d.sites else []
+    option = {
+        "color": PALETTE[2:],
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 8, "right": 8, "top": 32, "bottom": 8, "containLabel": True},
+        "xAxis": {
+            "type": "category",
+            "data": [p.period.short_label if within_year else p.period.label for p in points],
+        },
+        "yAxis": [{"type": "value", "name": new.unit, "minInterval": 1}],
+        "series": [
+            {
+                "name": new.name,
+                "type": "bar",
+                "barMaxWidth": 28,
+                "data": [p.figures[SITES_NEW].value for p in points],
+            }
+        ],
+    }
+    return {"option": option, "links": [[p.figures[SITES_NEW].url for p in points]]}

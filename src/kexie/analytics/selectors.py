@@ -164,6 +164,7 @@ class Dashboard:
     total: Row  # 合计
     columns: list[Indicator] = field(default_factory=list)
     breakdown_columns: list[Indicator] = field(default_factory=list)
+    sites: Sites | None = None  # 阵地与平台 (issue 10): set by the page from sites()
 
     @property
     def is_empty(self) -> bool:
@@ -171,12 +172,73 @@ class Dashboard:
         return not any(self.total.figures[code].value for code in PRESENCE if code in self.total.figures)
 
 
+# --------------------------------------------------------------------------- 阵地与平台 (issue 10)
+
+# Designations (科普教育基地, 院士专家工作站 …) in force at the period's end, and newly granted in it.
+SITES_STOCK = "designations"
+SITES_NEW = "designations_new"
+SITES_LEVELS = (("national", "国家级"), ("provincial", "省级"), ("municipal", "市级"), ("county", "县级"))
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    """A programme or a level: how many are in force at the period's end, how many were granted in it."""
+
+    key: str
+    label: str
+    in_force: Figure
+    new: Figure
+
+
+@dataclass(frozen=True)
+class Sites:
+    in_force: Figure
+    new: Figure
+    by_programme: list[SiteRow]
+    by_level: list[SiteRow]
+    trend: list[TrendPoint]  # newly granted per month (per year for a span)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.in_force.value or self.new.value)
+
+
+def sites(*, access: Access, unit: OrgUnit, period: Period, trend: list[Period]) -> Sites:
+    """阵地与平台: two engine calls — the period by programme (in force at its end and newly granted, with
+    the per-level indicators in the same query), and the newly granted per trend point."""
+    codes = (SITES_STOCK, SITES_NEW)
+    level_codes = {lv: (f"designations_{lv}", f"designations_{lv}_new") for lv, _ in SITES_LEVELS}
+    level_all = [c for pair in level_codes.values() for c in pair]
+    by_programme = evaluate(
+        access=access, indicators=[*codes, *level_all], periods=[period], unit=unit, breakdown="programme"
+    )
+    months = evaluate(access=access, indicators=[SITES_NEW], periods=trend, unit=unit)
+
+    programmes = []
+    for key, label in by_programme.keys:
+        stock, new = (Figure.of(by_programme.value(c, period, key=key)) for c in codes)
+        if stock.value or new.value:
+            programmes.append(SiteRow(key=key, label=label, in_force=stock, new=new))
+    levels = []
+    for level, label in SITES_LEVELS:
+        stock, new = (Figure.of(by_programme.value(c, period)) for c in level_codes[level])
+        if stock.value or new.value:
+            levels.append(SiteRow(key=level, label=label, in_force=stock, new=new))
+    return Sites(
+        in_force=Figure.of(by_programme.value(SITES_STOCK, period)),
+        new=Figure.of(by_programme.value(SITES_NEW, period)),
+        by_programme=sorted(programmes, key=lambda r: -(r.in_force.value or 0)),
+        by_level=levels,
+        trend=[TrendPoint(p, {SITES_NEW: Figure.of(months.value(SITES_NEW, p))}) for p in trend],
+    )
+
+
 # --------------------------------------------------------------------------- the selector
 
 
 def dashboard(*, access: Access, unit: OrgUnit | int | None, period: Period | str) -> Dashboard:
     """数据看板: headline figures, trend, breakdowns and the ranked child table for `unit` (default:
-    the active unit) and `period`. Three engine calls; Http404 when the unit is outside the scope."""
+    the active unit) and `period`. Three engine calls (阵地与平台 is `sites()`, two more); Http404 when the unit is outside the scope."""
     period = Period.parse(period)
     previous = previous_period(period)
     trend = trend_periods(period)

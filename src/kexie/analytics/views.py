@@ -79,6 +79,9 @@ def dashboard(request):
         context["period_error"] = error.message
         return render(request, "analytics/dashboard.html", context, status=400)
     data = selectors.dashboard(access=access, unit=unit, period=period)
+    data.sites = selectors.sites(
+        access=access, unit=data.unit, period=period, trend=selectors.trend_periods(period)
+    )
     previous = data.previous
     following = _next(period)
     context.update(
@@ -92,6 +95,7 @@ def dashboard(request):
             "trend_chart": charts.trend_chart(data),
             "type_chart": charts.type_chart(data.by_type),
             "campaign_chart": charts.campaign_chart(data.by_campaign),
+            "sites_chart": charts.sites_trend_chart(data),
             "trend_unit_label": "年度" if period.kind is PeriodKind.SPAN else "月度",
         }
     )

@@ -322,6 +322,29 @@ class Period:
             raise _bad_input(text, error.reason) from None
 
     @classmethod
+    def from_input(cls, text: str | Period) -> Period:
+        """What a person types into a period box: everything `parse` reads, and the Chinese ways of
+        writing a period — 2024年, 2024年第三季度 (三季度, 第3季度), 2024下半年 (2024年上半年),
+        2024年5月, 2024/05, 2024.5, 2021-2025 (2021—2025年, 2021至2025年, 2021年~2025年),
+        十四五 (“十四五”时期, 十四五期间). URL parameters keep the strict `parse`; forms use this.
+        Raises PeriodError with a Chinese message that repeats the bad input.
+        """
+        if isinstance(text, Period):
+            return text
+        if not isinstance(text, str):
+            raise TypeError(f"Period.from_input() expects a str, not {type(text).__name__}")
+        if len(text) > _MAX_INPUT:
+            raise _bad_input(text, "内容过长")
+        s = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text)).upper()
+        if not s:
+            raise _bad_input(text, "内容为空")
+        try:
+            return cls._parse_normalised(_spoken_to_canonical(s))
+        except PeriodError as error:
+            reason = error.reason if error.reason != _FORMATS_HINT else _INPUT_HINT
+            raise _bad_input(text, reason) from None
+
+    @classmethod
     def _parse_normalised(cls, s: str) -> Period:
         if m := _RE_YEAR.fullmatch(s):
             return cls.year(int(m[1]))
@@ -564,6 +587,50 @@ class Period:
         if whole_only:
             return self.children(PeriodKind.MONTH)
         return Period.series(self.start, self.end, PeriodKind.MONTH)
+
+
+_INPUT_HINT = "可以填2024、2024年、2024年第三季度、2024下半年、2024年5月、2024/05、2021-2025或十四五"
+_CN_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_PLAN_NAME = re.compile(r"[“”\"']?([一二三四五六七八九十]{1,3})五[“”\"']?(?:时期|期间|规划|计划)?")
+_SPOKEN_SPAN = re.compile(r"([0-9]{4})年?(?:-|—|–|~|～|至|到)([0-9]{4})年?")
+_SPOKEN_QUARTER = re.compile(r"([0-9]{4})年?第?([1-4一二三四])季度")
+_SPOKEN_HALF = re.compile(r"([0-9]{4})年?([上下])半年")
+_SPOKEN_MONTH = re.compile(r"([0-9]{4})(?:年([0-9]{1,2})月|[/.]([0-9]{1,2}))")
+_SPOKEN_YEAR = re.compile(r"([0-9]{4})年(?:度|全年)?")
+
+
+def _cn_small_number(text: str) -> int | None:
+    """一 … 九十九 (the numbers of five-year plans); None when it is not one."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return _CN_NUMERALS.get(text) if len(text) == 1 else None
+    tens, _, units = text.partition("十")
+    if "十" in units or (tens and tens not in _CN_NUMERALS) or (units and units not in _CN_NUMERALS):
+        return None
+    return (_CN_NUMERALS[tens] if tens else 1) * 10 + (_CN_NUMERALS[units] if units else 0)
+
+
+def _spoken_to_canonical(s: str) -> str:
+    """A normalised Chinese period as typed (see `Period.from_input`) → the canonical string; the
+    input unchanged when it is no such form (then `parse`'s grammar decides)."""
+    if m := _PLAN_NAME.fullmatch(s):
+        number = _cn_small_number(m[1])
+        if number is None:
+            return s
+        plan = FiveYearPlan(number)
+        return f"{plan.first_year}..{plan.last_year}"
+    if m := _SPOKEN_SPAN.fullmatch(s):
+        return f"{m[1]}..{m[2]}"
+    if m := _SPOKEN_QUARTER.fullmatch(s):
+        return f"{m[1]}Q{_CN_NUMERALS.get(m[2], m[2])}"
+    if m := _SPOKEN_HALF.fullmatch(s):
+        return f"{m[1]}S{1 if m[2] == '上' else 2}"
+    if m := _SPOKEN_MONTH.fullmatch(s):
+        return f"{m[1]}-{m[2] or m[3]}"
+    if m := _SPOKEN_YEAR.fullmatch(s):
+        return m[1]
+    return s
 
 
 def _parse_date(text: str) -> date:

@@ -21,6 +21,7 @@ from kexie.indicators.registry import (
     Ratio,
     RecordType,
     StockAt,
+    Words,
     register,
     register_record_type,
 )
@@ -63,6 +64,17 @@ ACTIVITY = register_record_type(
                 "未填写目标人群",
                 via="target_groups",
             ),
+            # a recurring series (全市职工乒乓球赛): its editions and people over the years
+            "series": Dimension("series", "系列活动", "series", "series", none_label="不属于系列活动"),
+            # the venue or mobile unit that held it (科技馆, 流动科技馆, 科普大篷车: kexie.registries)
+            "facility": Dimension(
+                "facility",
+                "举办场馆/流动设施",
+                "facility__id",
+                "facility__name",
+                none_label="未填写场馆/设施",
+                via="facility",
+            ),
         },
         # The activities list page (src/kexie/activities) implements this URL contract.
         link=ListLink(
@@ -72,13 +84,19 @@ ACTIVITY = register_record_type(
                 Param("campaign__code", "campaign"),
                 Param("campaign__code__in", "campaign", many=","),
                 Param("campaign__code__isnull", "campaign", {True: "none"}),
-                Param("campaign__isnull", "campaign", {True: "none"}),
+                Param("campaign__isnull", "campaign", {True: "none", False: "any"}),
                 Param("is_key", "key", {True: "1", False: "0"}),
                 Param("activity_type__is_academic", "academic", {True: "1", False: "0"}),
                 Param("target_groups__code", "target"),
                 Param("target_groups__code__isnull", "target", {True: "none"}),
                 Param("target_groups__isnull", "target", {True: "none"}),
                 Param("participants__gte", "min_participants"),
+                Param("series", "series"),
+                Param("series__isnull", "in_series", {True: "0", False: "1"}),
+                Param("facility__id", "facility"),
+                Param("facility__id__isnull", "facility", {True: "none"}),
+                Param("facility__isnull", "facility", {True: "none"}),
+                Param("facility__kind__in", "facility_kind", many=","),
                 Param("status", "status", {s: s for s in Activity.Status.values}),
             ),
             own_param="own",
@@ -89,7 +107,13 @@ ACTIVITY = register_record_type(
             model=ActivityMonthFact,
             dimensions=frozenset({"org_unit", "activity_type", "campaign", "is_key", "status"}),
             count="n",
-            sums={f: f for f in ("participants", "online_views", "sci_workers", "volunteers")},
+            sums={
+                f: f
+                for f in (
+                    *("participants", "online_views", "sci_workers", "volunteers"),
+                    *("beneficiaries", "sessions", "materials_copies", "materials_kinds"),  # issue 9 item 4
+                )
+            },
             counts_where={("participants__gte", MAJOR_EVENT_PARTICIPANTS): "n_major"},
             lists=frozenset({"activity_type", "campaign"}),
         ),
@@ -115,8 +139,54 @@ POPSCI_GROUP = "科普活动"
 ACADEMIC_GROUP = "学术交流"
 ALL_GROUP = "全部活动"
 
+# --------------------------------------------------------------------------- words reports use
+# (kexie.indicators.registry.Words: how reports name a figure; read by the fact-check, written by
+# the report generator)
 
-def _popsci_type(code: str, type_code: str, name: str, what: str) -> Indicator:
+# How reports name the national campaigns (the "campaign" breakdown); names of campaigns a unit
+# defines itself are added from the database at run time.
+CAMPAIGN_WORDS = {
+    "science_day": ("全国科普日", "科普日"),
+    "science_month": ("全国科普月", "科普月"),
+    "st_week": ("科技活动周", "科技周"),
+    "workers_day": ("全国科技工作者日", "科技工作者日", "5·30", "5.30"),
+    "st_spring": ("科技之春",),
+    "disaster_day": ("防灾减灾日", "5·12"),
+    "environment_day": ("世界环境日", "6·5"),
+    "meteorology_day": ("世界气象日", "3·23"),
+}
+TARGET_WORDS = {
+    "youth": ("青少年",),
+    "farmers": ("农民",),
+    "workers": ("产业工人",),
+    "elderly": ("老年人",),
+    "officials": ("领导干部和公务员",),
+    "residents": ("社区居民",),
+}
+ORG_TYPE_WORDS = {
+    "township": ("乡镇科协",),
+    "subdistrict": ("街道科协",),
+    "village": ("村科协", "社区科协"),
+    "county": ("县级科协",),
+    "society": ("学会",),
+    "enterprise": ("企业科协",),
+    "university": ("高校科协",),
+    "park": ("园区科协",),
+    "rural_tech": ("农技协", "农村专业技术协会"),
+}
+ACTIVITY_QUALIFIERS = {"campaign": CAMPAIGN_WORDS, "target": TARGET_WORDS}
+TIMES = ("场次", "场", "次")  # counters of activities held
+PERSON_TIMES = ("人次",)
+ACTIVITY = ("科普活动", "活动")  # a 活动 alone is a 科普活动 or any activity: ambiguous unless qualified
+ACADEMIC_WORDS = (
+    "学术交流活动", "学术交流", "学术活动", "学术会议", "学术论坛", "学术年会", "学术研讨会", "学术研讨",
+    "研讨会", "论坛",
+)  # fmt: skip
+VIEW_WORDS = ("浏览量", "点击量", "观看量", "阅读量")
+NEW_UNIT_WORDS = ("新成立", "新组建", "新建立", "新建", "新增")
+
+
+def _popsci_type(code: str, type_code: str, name: str, what: str, subjects: tuple[str, ...]) -> Indicator:
     return Indicator(
         code=code,
         name=name,
@@ -125,6 +195,7 @@ def _popsci_type(code: str, type_code: str, name: str, what: str) -> Indicator:
         definition=Aggregate("activity", Fn.COUNT, filters={"activity_type__code": type_code, **POPSCI}),
         description=f"期内已举办的{what}类科普活动场次，属于“科普活动场次”的其中项。",
         group=POPSCI_GROUP,
+        words=Words(subjects, TIMES, qualifiers=ACTIVITY_QUALIFIERS, noun="、".join(what.split("/"))),
     )
 
 
@@ -138,6 +209,7 @@ register(
         description="期内开始并已举办的活动中，活动类型不属于学术交流的场次（线上、线下均计）。"
         "计划中和已取消的活动不计；一场活动只计入主办单位。",
         group=POPSCI_GROUP,
+        words=Words(ACTIVITY, TIMES, qualifiers=ACTIVITY_QUALIFIERS, noun="科普活动"),
     ),
     Indicator(
         code="popsci_key_activities",
@@ -147,6 +219,9 @@ register(
         definition=Aggregate("activity", Fn.COUNT, filters={"is_key": True, **POPSCI}),
         description="科普活动中标记为重点活动的场次。",
         group=POPSCI_GROUP,
+        words=Words(
+            ACTIVITY, TIMES, requires=(("重点",),), qualifiers=ACTIVITY_QUALIFIERS, noun="重点科普活动"
+        ),
     ),
     Indicator(
         code="popsci_major_activities",
@@ -158,6 +233,9 @@ register(
         ),
         description="参与人次不少于1000的科普活动场次（全国科普统计口径）。",
         group=POPSCI_GROUP,
+        words=Words(
+            ACTIVITY, TIMES, requires=(("重大",),), qualifiers=ACTIVITY_QUALIFIERS, noun="重大科普活动"
+        ),
     ),
     Indicator(
         code="popsci_participants",
@@ -167,6 +245,7 @@ register(
         definition=Aggregate("activity", Fn.SUM, "participants", POPSCI),
         description="科普活动参与人次之和。人次按场累计，同一人参加多场计多次，不是去重人数。",
         group=POPSCI_GROUP,
+        words=Words(ACTIVITY, PERSON_TIMES, qualifiers=ACTIVITY_QUALIFIERS, noun="参与群众"),
     ),
     Indicator(
         code="popsci_online_views",
@@ -176,11 +255,25 @@ register(
         definition=Aggregate("activity", Fn.SUM, "online_views", POPSCI),
         description="科普活动的线上浏览量之和，与参与人次分开统计、不相加。",
         group=POPSCI_GROUP,
+        words=Words(
+            (*VIEW_WORDS, *ACTIVITY, "线上"),
+            ("次", "人次", ""),
+            requires=(VIEW_WORDS,),
+            # views of videos, articles or posts are not views of activities
+            excludes=("视频", "播放", "文章", "推文", "公众号", "微博", "抖音", "作品", "信息"),
+            context=("活动",),
+            qualifiers=ACTIVITY_QUALIFIERS,
+            noun="线上浏览量",
+        ),
     ),
-    _popsci_type("popsci_lectures", "lecture", "讲座/报告会场次", "讲座/报告会"),
-    _popsci_type("popsci_exhibitions", "exhibition", "展览场次", "展览"),
-    _popsci_type("popsci_consultations", "consultation", "咨询/义诊场次", "咨询/义诊"),
-    _popsci_type("popsci_trainings", "training", "培训场次", "培训"),
+    _popsci_type(
+        "popsci_lectures", "lecture", "讲座/报告会场次", "讲座/报告会", ("讲座", "报告会", "科普讲座")
+    ),
+    _popsci_type("popsci_exhibitions", "exhibition", "展览场次", "展览", ("展览", "科普展览")),
+    _popsci_type(
+        "popsci_consultations", "consultation", "咨询/义诊场次", "咨询/义诊", ("咨询", "义诊", "科普咨询")
+    ),
+    _popsci_type("popsci_trainings", "training", "培训场次", "培训", ("培训", "科普培训")),
     Indicator(
         code="popsci_youth_activities",
         name="面向青少年的科普活动场次",
@@ -189,6 +282,13 @@ register(
         definition=Aggregate("activity", Fn.COUNT, filters={"target_groups__code": "youth", **POPSCI}),
         description="目标人群包含青少年的科普活动场次；一场活动面向多个人群时只计一次。",
         group=POPSCI_GROUP,
+        words=Words(
+            ACTIVITY,
+            TIMES,
+            requires=(("青少年",),),
+            qualifiers={"campaign": CAMPAIGN_WORDS},
+            noun="面向青少年的科普活动",
+        ),
     ),
     Indicator(
         code="science_day_month_activities",
@@ -201,6 +301,12 @@ register(
         description="属于全国科普日（2024年及以前）或全国科普月（2025年起）的科普活动场次，"
         "便于跨2024/2025年连续比较。按“活动品牌”分组可分别查看。",
         group=POPSCI_GROUP,
+        words=Words(
+            ACTIVITY,
+            TIMES,
+            requires=(("全国科普日", "科普日"), ("全国科普月", "科普月")),
+            noun="全国科普日（科普月）活动",
+        ),
     ),
     Indicator(
         code="st_week_activities",
@@ -210,6 +316,7 @@ register(
         definition=Aggregate("activity", Fn.COUNT, filters={"campaign__code": "st_week", **POPSCI}),
         description="属于科技活动周的科普活动场次。",
         group=POPSCI_GROUP,
+        words=Words(ACTIVITY, TIMES, requires=(("科技活动周", "科技周"),), noun="科技活动周活动"),
     ),
     Indicator(
         code="popsci_organisers",
@@ -219,6 +326,13 @@ register(
         definition=Aggregate("activity", Fn.COUNT_DISTINCT, "org_unit", POPSCI),
         description="期内主办过至少一场科普活动的单位个数（去重）。各下级单位之和可能不等于合计。",
         group=POPSCI_GROUP,
+        words=Words(
+            ("单位",),
+            ("个", "家"),
+            context=("举办了科普活动", "开展了科普活动", "举办科普活动", "开展科普活动"),
+            qualifiers={"campaign": CAMPAIGN_WORDS},
+            noun="单位",
+        ),
     ),
     Indicator(
         code="popsci_avg_participants",
@@ -237,6 +351,9 @@ register(
         definition=Ratio("popsci_key_activities", "popsci_activities", scale=100),
         description="重点科普活动场次 ÷ 科普活动场次 × 100；没有科普活动时不计算。",
         group=POPSCI_GROUP,
+        words=Words(
+            ACTIVITY, ("%",), requires=(("重点",), ("占", "占比", "比例", "比重")), noun="重点科普活动占比"
+        ),
     ),
     Indicator(
         code="academic_activities",
@@ -246,6 +363,7 @@ register(
         definition=Aggregate("activity", Fn.COUNT, filters=ACADEMIC),
         description="期内开始并已举办的活动中，活动类型属于学术交流（学术会议、论坛等）的场次。",
         group=ACADEMIC_GROUP,
+        words=Words(ACADEMIC_WORDS, TIMES, noun="学术交流活动"),
     ),
     Indicator(
         code="academic_participants",
@@ -255,6 +373,7 @@ register(
         definition=Aggregate("activity", Fn.SUM, "participants", ACADEMIC),
         description="学术交流活动参加人次之和（按场累计，不去重）。",
         group=ACADEMIC_GROUP,
+        words=Words(ACADEMIC_WORDS, PERSON_TIMES, noun="参加"),
     ),
     Indicator(
         code="activities",
@@ -264,6 +383,7 @@ register(
         definition=Aggregate("activity", Fn.COUNT),
         description="期内开始并已举办的全部活动场次（科普活动与学术交流合计）。活动列表的“共…项活动”即此数。",
         group=ALL_GROUP,
+        words=Words(("活动",), TIMES, noun="活动"),
     ),
     Indicator(
         code="participants",
@@ -273,6 +393,7 @@ register(
         definition=Aggregate("activity", Fn.SUM, "participants"),
         description="全部已举办活动的参与人次之和（按场累计，不去重）。活动列表的“参与人次合计”即此数。",
         group=ALL_GROUP,
+        words=Words(("活动",), PERSON_TIMES, noun="参与"),
     ),
     Indicator(
         code="sci_worker_participation",
@@ -282,6 +403,13 @@ register(
         definition=Aggregate("activity", Fn.SUM, "sci_workers"),
         description="全部已举办活动（科普与学术交流）中参与的科技工作者人次之和。",
         group=ALL_GROUP,
+        words=Words(
+            ("科技工作者", "科技人员", "科技专家", *ACTIVITY),
+            PERSON_TIMES,
+            requires=(("科技工作者", "科技人员", "科技专家"),),
+            context=("活动",),
+            noun="科技工作者参与",
+        ),
     ),
     Indicator(
         code="volunteer_participation",
@@ -291,6 +419,13 @@ register(
         definition=Aggregate("activity", Fn.SUM, "volunteers"),
         description="全部已举办活动中参与的志愿者人次之和。",
         group=ALL_GROUP,
+        words=Words(
+            ("科技志愿者", "志愿者", *ACTIVITY),
+            PERSON_TIMES,
+            requires=(("志愿者",),),
+            context=("活动",),
+            noun="科技志愿者参与",
+        ),
     ),
     Indicator(
         code="org_units",
@@ -301,5 +436,623 @@ register(
         description="期末（期间最后一天）存续的科协组织个数，含本单位：成立日期为空或不晚于该日，"
         "且未撤销或撤销日期晚于该日（撤销当日起不再计入）。可按单位类型分组。",
         group="组织机构",
+        # "累计成立企业科协96家", "53个乡镇科协": the units of a type in force at the period's end
+        words=Words(
+            ("科协组织", "科协", "学会", "农技协", "农村专业技术协会"),
+            ("个", "家"),
+            excludes=NEW_UNIT_WORDS,
+            qualifiers={"org_type": ORG_TYPE_WORDS},
+            noun="科协组织",
+        ),
+    ),
+    Indicator(
+        code="org_units_founded",
+        name="新成立组织机构数",
+        unit="个",
+        kind=Kind.FLOW,
+        definition=Aggregate("orgunit", Fn.COUNT),
+        description="成立日期在期内的科协组织个数（含其后已撤销或合并的）。没有填写成立日期的单位不计。"
+        "可按单位类型分组。",
+        group="组织机构",
+        # "新成立高校科协组织2个"
+        words=Words(
+            ("科协组织", "科协", "学会", "农技协", "农村专业技术协会"),
+            ("个", "家"),
+            requires=(NEW_UNIT_WORDS,),
+            qualifiers={"org_type": ORG_TYPE_WORDS},
+            noun="新成立科协组织",
+        ),
+    ),
+)
+
+
+# ---- activity line (issue 9 item 4)
+# People reached, sessions of one event, series and editions, materials handed out, and the types,
+# target groups and campaigns reports name on their own. The words are kept narrow: a figure whose
+# own words do not name exactly this thing stays 无法核对.
+
+SERIES = {"series__isnull": False}
+SCIENCE_DAY_MONTH = {"campaign__code__in": ("science_day", "science_month")}
+MUSEUM_KINDS = ("museum", "theme_museum", "campus_museum")  # kexie.registries.models.FacilityKind
+MOBILE_FACILITY_KINDS = ("mobile_museum", "caravan")
+
+
+def _popsci_named_type(code: str, type_code: str, name: str, what: str, words: Words) -> Indicator:
+    return Indicator(
+        code=code,
+        name=name,
+        unit="场次",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.COUNT, filters={"activity_type__code": type_code, **POPSCI}),
+        description=f"期内已举办的活动类型为“{what}”的科普活动场次，属于“科普活动场次”的其中项。",
+        group=POPSCI_GROUP,
+        words=words,
+    )
+
+
+register(
+    Indicator(
+        code="popsci_beneficiaries",
+        name="科普活动受益人数",
+        unit="人",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.SUM, "beneficiaries", POPSCI),
+        description="各项已举办科普活动填报的受益人数（每项活动内去重的人数）之和。与参与人次不同：同一人"
+        "参加一项活动的多场只算一人；参加不同活动的同一人仍会分别计入，所以不是全市去重人数。",
+        group=POPSCI_GROUP,
+        words=Words(
+            ("科普活动受益", "受益群众", "受益人数", "受益人群", "受益", "惠及群众", "惠及", *ACTIVITY),
+            ("人", "名"),
+            requires=(("受益", "惠及"),),  # people reached; "参与2万人" may be person-times
+            excludes=("人次",),
+            qualifiers=ACTIVITY_QUALIFIERS,
+            noun="受益群众",
+        ),
+    ),
+    Indicator(
+        code="academic_sessions",
+        name="学术交流活动分场场次",
+        unit="场",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.SUM, "sessions", ACADEMIC),
+        description="学术交流活动所含的分场（主题报告、分论坛、工作坊等）场次之和：一次年会开设7场主题报告"
+        "和5场工作坊计为1场学术交流活动、12个分场。",
+        group=ACADEMIC_GROUP,
+        words=Words(("分会场", "分论坛", "分场"), ("场", "个", "场次"), noun="学术交流分场活动"),
+    ),
+    Indicator(
+        code="series_editions",
+        name="系列活动举办届次",
+        unit="届",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.COUNT, filters=SERIES),
+        description="期内举办的系列活动（如“全市职工乒乓球赛”）的届次数：每届是一项活动。按“系列活动”"
+        "分组可看每个系列在期内办了几届；期间取历年即为累计届数。",
+        group=ALL_GROUP,
+        words=Words(("连续举办", "举办", "已举办", "共举办"), ("届",), noun="系列活动"),
+    ),
+    Indicator(
+        code="series_participants",
+        name="系列活动参与人次",
+        unit="人次",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.SUM, "participants", SERIES),
+        description="期内举办的系列活动各届参与人次之和（按场累计，不去重）。按“系列活动”分组可看每个系列"
+        "的累计参与人次（如“连续举办七届，累计1400多人次”）。",
+        group=ALL_GROUP,
+        words=Words(("届",), PERSON_TIMES, requires=(("届",),), noun="系列活动参与"),
+    ),
+    Indicator(
+        code="materials_copies",
+        name="发放科普资料份数",
+        unit="份",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.SUM, "materials_copies"),
+        description="各项已举办活动中发放的科普资料（宣传册、折页、图书等）份（册）数之和。",
+        group=ALL_GROUP,
+        words=Words(
+            ("科普资料", "宣传资料", "科普宣传资料", "宣传册", "科普读物", "资料"),
+            ("份", "册", "本", "份（册）"),
+            requires=(("发放", "分发", "派发"),),  # handed out at activities, not printed
+            noun="发放科普资料",
+        ),
+    ),
+    Indicator(
+        code="materials_kinds",
+        name="发放科普资料种类",
+        unit="种",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.SUM, "materials_kinds"),
+        description="各项已举办活动填报的科普资料种类数之和。同一种资料在几项活动中发放会重复计入，"
+        "所以是“按活动累计的种数”，不是本单位编印的资料种数。",
+        group=ALL_GROUP,
+        words=Words(
+            ("科普资料", "宣传资料", "科普宣传资料", "资料"),
+            ("种",),
+            requires=(("发放", "分发", "派发"),),
+            noun="科普资料（按活动累计种数）",
+        ),
+    ),
+    Indicator(
+        code="volunteer_service_activities",
+        name="志愿服务活动场次",
+        unit="场次",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.COUNT, filters={"activity_type__code": "volunteer"}),
+        description="活动类型为“志愿服务”的已举办活动场次（科技志愿服务等），属于科普活动的其中项；"
+        "不是全部科普活动。",
+        group=POPSCI_GROUP,
+        words=Words(
+            ("志愿服务活动", "志愿服务", "科技志愿服务"),
+            TIMES,
+            qualifiers=ACTIVITY_QUALIFIERS,
+            noun="志愿服务活动",
+        ),
+    ),
+    Indicator(
+        code="volunteer_service_beneficiaries",
+        name="志愿服务活动受益人数",
+        unit="人",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.SUM, "beneficiaries", {"activity_type__code": "volunteer"}),
+        description="活动类型为“志愿服务”的已举办活动填报的受益人数之和（每项活动内去重，跨活动不去重）。",
+        group=POPSCI_GROUP,
+        # "开展志愿服务活动达1140余场，受益群众7万多人"
+        words=Words(
+            ("志愿服务活动", "志愿服务", "科技志愿服务"),
+            ("人", "名"),
+            requires=(("受益", "惠及"),),
+            excludes=("人次",),
+            qualifiers=ACTIVITY_QUALIFIERS,
+            noun="志愿服务活动受益群众",
+        ),
+    ),
+    _popsci_named_type(
+        "popsci_contests",
+        "contest",
+        "竞赛活动场次",
+        "竞赛",
+        Words(
+            ("竞赛活动", "科技竞赛", "竞赛", "比赛", "大赛", "科技创新大赛"),
+            ("场", "场次", "项", "次"),
+            qualifiers=ACTIVITY_QUALIFIERS,
+            noun="竞赛活动",
+        ),
+    ),
+    _popsci_named_type(
+        "caravan_activities",
+        "caravan",
+        "科普大篷车活动场次",
+        "科普大篷车",
+        Words(
+            ("科普大篷车活动", "大篷车活动", "科普大篷车", "大篷车", *ACTIVITY),
+            TIMES,
+            requires=(("科普大篷车", "大篷车"),),
+            qualifiers=ACTIVITY_QUALIFIERS,
+            noun="科普大篷车活动",
+        ),
+    ),
+    _popsci_named_type(
+        "mobile_museum_activities",
+        "mobile_museum",
+        "流动科技馆巡展场次",
+        "流动科技馆",
+        Words(
+            ("流动科技馆巡展", "流动科技馆", "巡展", *ACTIVITY),
+            (*TIMES, "站", "站次"),
+            requires=(("流动科技馆",),),
+            qualifiers=ACTIVITY_QUALIFIERS,
+            noun="流动科技馆巡展",
+        ),
+    ),
+    Indicator(
+        code="training_participants",
+        name="培训人次",
+        unit="人次",
+        kind=Kind.FLOW,
+        definition=Aggregate(
+            "activity", Fn.SUM, "participants", {"activity_type__code": "training", **POPSCI}
+        ),
+        description="活动类型为“培训”的科普活动参与（受训）人次之和，按场累计、不去重。",
+        group=POPSCI_GROUP,
+        words=Words(("培训",), PERSON_TIMES, qualifiers=ACTIVITY_QUALIFIERS, noun="培训"),
+    ),
+    Indicator(
+        code="farmer_activities",
+        name="面向农民的科普活动场次",
+        unit="场次",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.COUNT, filters={"target_groups__code": "farmers", **POPSCI}),
+        description="目标人群包含农民的科普活动场次；一场活动面向多个人群时只计一次。",
+        group=POPSCI_GROUP,
+        words=Words(
+            ACTIVITY,
+            TIMES,
+            requires=(("农民",),),
+            qualifiers={"campaign": CAMPAIGN_WORDS},
+            noun="面向农民的科普活动",
+        ),
+    ),
+    Indicator(
+        code="farmer_participants",
+        name="面向农民的科普活动参与人次",
+        unit="人次",
+        kind=Kind.FLOW,
+        definition=Aggregate(
+            "activity", Fn.SUM, "participants", {"target_groups__code": "farmers", **POPSCI}
+        ),
+        description="目标人群包含农民的科普活动参与人次之和（按场累计，不去重；活动的全部参与人次都计入，"
+        "不只农民）。",
+        group=POPSCI_GROUP,
+        words=Words(
+            ACTIVITY,
+            PERSON_TIMES,
+            requires=(("农民",),),
+            excludes=("培训",),
+            qualifiers={"campaign": CAMPAIGN_WORDS},
+            noun="面向农民的科普活动参与",
+        ),
+    ),
+    Indicator(
+        code="museum_activities",
+        name="科技馆举办的活动场次",
+        unit="场次",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.COUNT, filters={"facility__kind__in": MUSEUM_KINDS}),
+        description="由实体科技馆、专题科技馆或校园科技馆举办（活动的“举办场馆/流动设施”为这几类）的"
+        "已举办活动场次：科技馆自己的展演、讲座等，不是全部科普活动。按“举办场馆/流动设施”分组可看每个馆。",
+        group=POPSCI_GROUP,
+        words=Words(
+            ("展演活动", "科普展演", "展演", "科普活动", "活动"),
+            TIMES,
+            requires=(("科技馆",),),
+            excludes=("流动科技馆",),
+            noun="科技馆举办的活动",
+        ),
+    ),
+    Indicator(
+        code="mobile_facility_activities",
+        name="流动科技馆和科普大篷车活动场次",
+        unit="场次",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.COUNT, filters={"facility__kind__in": MOBILE_FACILITY_KINDS}),
+        description="由流动科技馆或科普大篷车举办（活动的“举办场馆/流动设施”为这两类）的已举办活动场次。"
+        "只数流动科技馆或只数大篷车的，见“流动科技馆巡展场次”“科普大篷车活动场次”（按活动类型）。",
+        group=POPSCI_GROUP,
+        words=Words(
+            ("流动科技馆", "科普大篷车", "大篷车"),
+            (*TIMES, "站", "站次"),
+            requires=(("流动科技馆",), ("大篷车", "科普大篷车")),
+            noun="流动科技馆和科普大篷车活动",
+        ),
+    ),
+    Indicator(
+        code="science_day_month_participants",
+        name="全国科普日（科普月）参与人次",
+        unit="人次",
+        kind=Kind.FLOW,
+        definition=Aggregate("activity", Fn.SUM, "participants", {**SCIENCE_DAY_MONTH, **POPSCI}),
+        description="属于全国科普日（2024年及以前）或全国科普月（2025年起）的科普活动参与人次之和，"
+        "便于跨2024/2025年连续比较。",
+        group=POPSCI_GROUP,
+        words=Words(
+            ACTIVITY,
+            PERSON_TIMES,
+            requires=(("全国科普日", "科普日", "全国科普月", "科普月"),),
+            noun="全国科普日（科普月）活动参与",
+        ),
+    ),
+)
+
+
+# ---- registries (issue 10)
+# Designations (称号/平台: 科普教育基地, 院士专家工作站 …) and facilities (科普画廊, 科技馆, 大篷车 …) are
+# stocks: counted in force on the period's last day (StockAt), from the dates alone — a designation from
+# granted_on to ends_on inclusive (ends_on = the earlier of 有效期至 and the day before 撤销, kept by
+# kexie.registries.services), a facility from opened_on until the day before closed_on. "新认定" figures
+# are flows over granted_on. Every value links to the designation list (/registries/) or the facility
+# list (/facilities/) with ?at=YYYY-MM-DD (stocks) or ?period=… (flows) and the same filters.
+
+from kexie.registries.models import (  # noqa: E402 - this section is appended to a shared file
+    Category as RegCategory,
+)
+from kexie.registries.models import (  # noqa: E402
+    Designation,
+    Facility,
+    FacilityKind,
+    FacilityTrip,
+    Grade,
+    HolderKind,
+)
+from kexie.registries.models import Level as RegLevel  # noqa: E402
+from kexie.registries.models import State as RegState  # noqa: E402
+from kexie.registries.programmes import BUILT_IN as REG_PROGRAMMES  # noqa: E402
+
+DESIGNATION = register_record_type(
+    RecordType(
+        key="designation",
+        label="称号/平台认定",
+        model=Designation,
+        date_field="granted_on",  # flows: 新认定 in the period; stocks use StockAt's dates
+        base_filter=Q(granted_on__isnull=False),  # granted (认定) at some point: applications never count
+        dimensions={
+            "programme": Dimension(
+                "programme",
+                "称号/平台",
+                "programme__code",
+                "programme__name",
+                "programme__sort_order",
+                via="programme",
+            ),
+            "category": Dimension(
+                "category", "类别", "programme__category", labels=dict(RegCategory.choices)
+            ),
+            "level": Dimension("level", "级别", "level", labels=dict(RegLevel.choices)),
+            "state": Dimension("state", "状态", "state", labels=dict(RegState.choices)),
+            "grade": Dimension(
+                "grade", "最近评估等级", "latest_grade", labels={"": "未评估", **dict(Grade.choices)}
+            ),
+            "holder_kind": Dimension(
+                "holder_kind", "承担单位类型", "holder_kind", labels=dict(HolderKind.choices)
+            ),
+        },
+        # The designation list page (kexie.registries.selectors.designation_list) reads these parameters.
+        link=ListLink(
+            path="/registries/",
+            params=(
+                Param("programme__code", "programme"),
+                Param("programme__category", "category"),
+                Param("level", "level"),
+                Param("level__in", "level", many=","),
+                Param("state", "state"),
+                Param("latest_grade", "grade"),
+                Param("holder_kind", "holder_kind"),
+            ),
+            own_param="own",
+            at_param="at",
+        ),
+    )
+)
+
+FACILITY = register_record_type(
+    RecordType(
+        key="facility",
+        label="科普设施",
+        model=Facility,
+        date_field="opened_on",
+        dimensions={"kind": Dimension("kind", "设施类型", "kind", labels=dict(FacilityKind.choices))},
+        link=ListLink(path="/facilities/", params=(Param("kind", "kind"),), own_param="own", at_param="at"),
+    )
+)
+
+FACILITY_TRIP = register_record_type(
+    RecordType(
+        key="facility_trip",
+        label="巡展/下乡",
+        model=FacilityTrip,
+        date_field="start_on",
+        org_lookup="facility__org_unit",
+        dimensions={
+            "kind": Dimension("kind", "设施类型", "facility__kind", labels=dict(FacilityKind.choices))
+        },
+    )
+)
+
+REG_GROUP = "阵地与平台"
+FACILITY_GROUP = "科普设施"
+REG_COUNTERS = ("家", "个", "所", "处")
+# words that make a figure the designations newly granted in the period, not the stock
+NEW_DESIGNATION_WORDS = (
+    "新培育", "新认定", "新命名", "新建立", "新建", "新增", "新创建", "新获批", "新设立", "新挂牌",
+)  # fmt: skip
+REG_LEVEL_WORDS = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}
+# how reports name each programme (the first is the programme's own name)
+REG_SUBJECTS = {
+    "popsci_base": ("科普教育基地",),
+    "demo_county": ("科普示范县(市、区)", "科普示范县（市、区）", "科普示范县"),
+    "academician_station": ("院士专家工作站", "院士工作站", "专家工作站"),
+    "kepu_estation": ("科普中国e站", "科普中国E站", "科普e站"),
+    "haizhi_base": ("海智计划工作基地", "海智工作基地", "海智基地"),
+    "haizhi_station": ("海智计划工作站", "海智工作站"),
+    "survey_site": ("科技工作者状况调查站点", "调查站点"),
+}
+# programmes whose figures reports give by level ("新培育市级专家工作站11家"): one indicator per level
+REG_BY_LEVEL = ("popsci_base", "academician_station")
+VALID = {"valid_from": "granted_on", "valid_to": "ends_on"}  # in force: granted_on ≤ day ≤ ends_on
+
+
+def _reg_stock(code, name, filters, description, words=None, group=REG_GROUP) -> Indicator:
+    return Indicator(
+        code=code,
+        name=name,
+        unit="个",
+        kind=Kind.STOCK,
+        definition=StockAt("designation", filters=filters, **VALID),
+        description=description,
+        group=group,
+        words=words,
+    )
+
+
+def _reg_new(code, name, filters, description, words=None) -> Indicator:
+    return Indicator(
+        code=code,
+        name=name,
+        unit="个",
+        kind=Kind.FLOW,
+        definition=Aggregate("designation", Fn.COUNT, filters=filters),
+        description=description,
+        group=REG_GROUP,
+        words=words,
+    )
+
+
+STOCK_NOTE = (
+    "在期末（期间最后一天）有效：认定日期不晚于该日，且有效期至不早于该日、撤销日期晚于该日（撤销当日起不计）。"
+    "按管理单位所在的组织层级汇总，可按称号、类别、级别、状态、最近评估等级分组。"
+)
+NEW_NOTE = "认定日期在期内的认定数（含其后已撤销或到期的），可按称号、类别、级别分组。"
+
+register(
+    _reg_stock("designations", "称号/平台数（有效）", {}, f"各类称号与平台{STOCK_NOTE}"),
+    _reg_new("designations_new", "新认定称号/平台数", {}, NEW_NOTE),
+    *(
+        _reg_stock(
+            f"designations_{cat.value}",
+            f"{cat.label}数（有效）",
+            {"programme__category": cat.value},
+            f"类别为“{cat.label}”的称号与平台{STOCK_NOTE}",
+        )
+        for cat in RegCategory
+    ),
+    # by level, for the dashboard's level table (one engine call with the programme breakdown)
+    *(
+        _reg_stock(
+            f"designations_{lv.value}",
+            f"{lv.label}称号/平台数（有效）",
+            {"level": lv.value},
+            f"{lv.label}{STOCK_NOTE}",
+        )
+        for lv in RegLevel
+    ),
+    *(
+        _reg_new(
+            f"designations_{lv.value}_new", f"新认定{lv.label}称号/平台数", {"level": lv.value}, NEW_NOTE
+        )
+        for lv in RegLevel
+    ),
+)
+
+for _p in REG_PROGRAMMES:
+    _code, _name = _p["code"], _p["name"]
+    _subjects = REG_SUBJECTS.get(_code, (_name,))
+    _only = {"programme__code": _code}
+    register(
+        _reg_stock(
+            f"reg_{_code}",
+            f"{_name}数",
+            _only,
+            f"{_name}（各级）{STOCK_NOTE}",
+            Words(_subjects, REG_COUNTERS, excludes=NEW_DESIGNATION_WORDS, noun=_name),
+        ),
+        _reg_new(
+            f"reg_{_code}_new",
+            f"新认定{_name}数",
+            _only,
+            f"{_name}（各级）{NEW_NOTE}",
+            Words(_subjects, REG_COUNTERS, requires=(NEW_DESIGNATION_WORDS,), noun=f"新认定{_name}"),
+        ),
+    )
+    if _code in REG_BY_LEVEL:
+        for _level, _word in REG_LEVEL_WORDS.items():
+            _at = {**_only, "level": _level}
+            register(
+                _reg_stock(
+                    f"reg_{_code}_{_level}",
+                    f"{_word}{_name}数",
+                    _at,
+                    f"{_word}{_name}{STOCK_NOTE}",
+                    Words(
+                        _subjects,
+                        REG_COUNTERS,
+                        requires=((_word,),),
+                        excludes=NEW_DESIGNATION_WORDS,
+                        noun=f"{_word}{_name}",
+                    ),
+                ),
+                _reg_new(
+                    f"reg_{_code}_{_level}_new",
+                    f"新认定{_word}{_name}数",
+                    _at,
+                    f"{_word}{_name}{NEW_NOTE}",
+                    Words(
+                        _subjects,
+                        REG_COUNTERS,
+                        requires=(NEW_DESIGNATION_WORDS, (_word,)),
+                        noun=f"新认定{_word}{_name}",
+                    ),
+                ),
+            )
+
+# "建成国家、省、市级科普教育基地36家": the bases of the three upper levels together
+register(
+    _reg_stock(
+        "reg_popsci_base_municipal_up",
+        "国家、省、市级科普教育基地数",
+        {"programme__code": "popsci_base", "level__in": ["national", "provincial", "municipal"]},
+        f"国家级、省级、市级科普教育基地合计，{STOCK_NOTE}",
+        Words(
+            ("科普教育基地",),
+            REG_COUNTERS,
+            requires=(("国家、省、市级", "国家级、省级、市级", "国家、省、市三级"), ("市级",)),
+            excludes=NEW_DESIGNATION_WORDS,
+            noun="国家、省、市级科普教育基地",
+        ),
+    ),
+)
+
+FACILITY_WORDS = {
+    "gallery": ("科普画廊", "科普宣传栏", "科普宣传橱窗"),
+    "activity_room": ("社区科普活动室", "科普活动室"),
+    "campus_museum": ("校园科技馆", "农村中学科技馆"),
+    "museum": ("实体科技馆", "科技馆"),
+    "theme_museum": ("专题科技馆",),
+    "mobile_museum": ("流动科技馆",),
+    "caravan": ("科普大篷车",),
+}
+register(
+    Indicator(
+        code="facilities",
+        name="科普设施数（在用）",
+        unit="个",
+        kind=Kind.STOCK,
+        definition=StockAt("facility", valid_from="opened_on", valid_to="closed_on", to_inclusive=False),
+        description="期末在用的科普设施数：启用日期为空或不晚于该日，且未停用或停用日期晚于该日（停用当日起不计）。"
+        "可按设施类型分组。",
+        group=FACILITY_GROUP,
+    ),
+    *(
+        Indicator(
+            code=f"facilities_{kind.value}",
+            name=f"{kind.label}数",
+            unit="辆"
+            if kind == FacilityKind.CARAVAN
+            else ("套" if kind == FacilityKind.MOBILE_MUSEUM else "个"),
+            kind=Kind.STOCK,
+            definition=StockAt(
+                "facility",
+                filters={"kind": kind.value},
+                valid_from="opened_on",
+                valid_to="closed_on",
+                to_inclusive=False,
+            ),
+            description=f"期末在用的{kind.label}数（停用当日起不计）。",
+            group=FACILITY_GROUP,
+            words=Words(
+                FACILITY_WORDS[kind.value],
+                ("辆",) if kind == FacilityKind.CARAVAN else ("个", "座", "处", "块", "家", "套"),
+                excludes=("新建", "新增"),
+                noun=kind.label,
+            ),
+        )
+        for kind in FacilityKind
+    ),
+    Indicator(
+        code="facility_trips",
+        name="巡展/下乡次数",
+        unit="次",
+        kind=Kind.FLOW,
+        definition=Aggregate("facility_trip", Fn.COUNT),
+        description="开始日期在期内的流动科技馆巡展、科普大篷车下乡站次。可按设施类型分组。",
+        group=FACILITY_GROUP,
+    ),
+    Indicator(
+        code="facility_trip_visitors",
+        name="巡展/下乡参观人次",
+        unit="人次",
+        kind=Kind.FLOW,
+        definition=Aggregate("facility_trip", Fn.SUM, "visitors"),
+        description="开始日期在期内的流动科技馆巡展、科普大篷车下乡的参观人次之和。",
+        group=FACILITY_GROUP,
     ),
 )

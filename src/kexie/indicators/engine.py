@@ -947,8 +947,8 @@ class _ValueBuilder:
             return num if num == self.provenance(self.ind(d.denominator), period, slot, key) else None
         rt = self.record_types[d.record]
         conditions = d.conditions()
-        if rt.link is None or conditions is None or isinstance(d, StockAt):
-            return None  # (a list of records in force on a day is not part of any list contract yet)
+        if rt.link is None or conditions is None:
+            return None
         if key is not _ALL:
             dim = self.dims[d.record]
             choices = conditions.pop(f"{dim.lookup}__in", None)
@@ -960,7 +960,8 @@ class _ValueBuilder:
                     return None  # contradictory: the figure is 0 and no list shows "both"
                 conditions[lookup] = value
         unit = self.unit if slot == _TOTAL else self.units[slot]
-        return rt.link(LinkTarget(period, unit, slot == self.unit.path, conditions, self.all_records))
+        at = (d.at or period.end) if isinstance(d, StockAt) else None  # a stock lists what is in force then
+        return rt.link(LinkTarget(period, unit, slot == self.unit.path, conditions, self.all_records, at))
 
 
 def _is_integer(rt: RecordType, agg: Aggregate | StockAt) -> bool:

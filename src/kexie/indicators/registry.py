@@ -120,6 +120,7 @@ class LinkTarget:
     own_only: bool  # only the unit's own records (本级), not its subtree
     conditions: Mapping[str, Any]  # lookup → value, all ANDed (indicator filters + breakdown member)
     all_records: bool = False  # the record type's base filter is off (e.g. every status)
+    at: date | None = None  # a stock (StockAt): the records in force on this day, not those dated in `period`
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,9 @@ class ListLink:
     unit_param: str = "unit"
     own_param: str | None = None  # e.g. "own" (=1) once the list page can show 本级 records only
     all_records: tuple[str, str] | None = None  # (param, value) dropping the base filter, e.g. status=all
+    # a stock's figure links with `at_param`=YYYY-MM-DD (the list shows the records in force on that day,
+    # with the base filter) instead of the period; None: the list cannot, and stock figures get no link
+    at_param: str | None = None
 
     @cached_property
     def _by_lookup(self) -> dict[str, Param]:
@@ -145,6 +149,10 @@ class ListLink:
 
     def __call__(self, target: LinkTarget) -> str | None:
         query: list[tuple[str, str]] = [(self.period_param, str(target.period))]
+        if target.at is not None:
+            if self.at_param is None:
+                return None
+            query = [(self.at_param, target.at.isoformat())]
         query.append((self.unit_param, str(target.unit.pk)))
         if target.own_only:
             if self.own_param is None:
@@ -417,6 +425,55 @@ Definition = Aggregate | Ratio | StockAt | FormValue
 
 
 @dataclass(frozen=True)
+class Words:
+    """How reports name an indicator's figure: read by the fact-check, written by the report generator.
+
+    One declaration per indicator; adding an indicator with `words=` makes its figures checkable, and
+    an indicator without words is never the target of a figure in a text (precision first).
+
+    The fact-check (kexie.reports.factcheck.mapping) reads a figure's *own words* (from the previous
+    figure or the start of its part of the sentence up to the figure, and the noun right after it:
+    "2000多场次科普活动") and its *phrase* (what the figure counts: the words after the last verb such
+    as 开展/举办/组织, "特色科普展演活动"). A figure maps to the indicator only when:
+    - its counter word is one of `counters` ("场次", "场", "次" / "人次" / "家", "个"; "" for a figure
+      written without a counter right after its subject: "浏览量达1.2万");
+    - its phrase contains one of `subjects` (what is counted: "科普活动", "学术交流活动", "企业科协"),
+      or its own words name nothing and it continues the subject named before it in the sentence
+      ("举办科普活动30场次，参与1200人次");
+    - every group of `requires` has one word in its own words (e.g. (("重点",),));
+    - none of `excludes` is in its own words (a different thing counted the same way: "视频");
+    - one of `context` (if any) is in its sentence ("活动" for people taking part in activities);
+    - every qualifier the text states is one the indicator understands: a word of any indicator's
+      `requires`, or a member word of any breakdown (`qualifiers`), must be one of this indicator's;
+    - nothing is left of the phrase but the subject, qualifiers and filler words: "科普大篷车进基层活动"
+      is not all 科普活动, so it is not checked against them.
+    `qualifiers` maps a breakdown dimension of the record type ("campaign", "target", "org_type",
+    "type") to its members' codes and the words that name them ({"enterprise": ("企业科协",)}); a
+    figure naming exactly one member is checked against that member of the breakdown. Campaign names
+    stored in the database are added to the "campaign" members at run time.
+    Flows stated with 累计/先后/历年 are cumulative: checked over the report's span (a 五年回顾) or
+    from a stated start ("2021年以来"), otherwise not checkable; a stock (Kind.STOCK) is read at the
+    period's end whatever the wording ("累计成立企业科协96家").
+    `noun` is the name the generator writes for the figure ("重点科普活动"), and a fact-check of the
+    generated sentence reads it back to the same indicator (tests/reports/test_factcheck.py pins the
+    nouns the generator writes). A noun may be one that continues a subject ("参与群众" after
+    "举办科普活动……"): give such an indicator its subject words too (e.g. ("科普活动", "活动")).
+    """
+
+    subjects: tuple[str, ...]
+    counters: tuple[str, ...]
+    requires: tuple[tuple[str, ...], ...] = ()
+    excludes: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    qualifiers: Mapping[str, Mapping[str, tuple[str, ...]]] = dataclasses.field(default_factory=dict)
+    noun: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.subjects or not self.counters:
+            raise ValueError("Words need at least one subject and one counter word")
+
+
+@dataclass(frozen=True)
 class Indicator:
     """A named figure: what it is called, counted in, and how it is computed."""
 
@@ -427,6 +484,7 @@ class Indicator:
     definition: Definition
     description: str  # Chinese definition text for the catalogue page
     group: str = ""  # catalogue section
+    words: Words | None = None  # how reports name it; None: the fact-check never maps a figure to it
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", Kind(self.kind))

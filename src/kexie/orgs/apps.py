@@ -6,4 +6,6 @@ class OrgsConfig(AppConfig):
     verbose_name = "组织机构"
 
     def ready(self):
-        from kexie.orgs import importers  # noqa: F401  (registers the import spec)
+        from kexie.orgs import importers, merging  # noqa: F401  (registers the import spec)
+
+        merging.autodiscover()  # each kexie app's merge.py registers how its rows move on a unit merge

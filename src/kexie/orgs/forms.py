@@ -7,8 +7,10 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 
-from kexie.orgs import services
+from kexie.orgs import selectors, services
 from kexie.orgs.models import OrgType, OrgUnit, Role
+from kexie.orgs.scoping import Access, Action
+from kexie.records.forms import UnitField
 
 FIELD_CLASS = "form-control"
 
@@ -32,7 +34,7 @@ class OrgUnitForm(StyledForm):
         label="区划代码", max_length=12, required=False, help_text="6位或12位，可空"
     )
     active_from = forms.DateField(
-        label="成立日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="成立日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, parent: OrgUnit | None, instance: OrgUnit | None = None, **kwargs):
@@ -64,18 +66,29 @@ class OrgUnitForm(StyledForm):
         return cleaned
 
 
-class UnitCodeField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 32)
-        super().__init__(**kwargs)
+def managed_unit_field(access: Access, *, label: str, required: str) -> UnitField:
+    """A unit the actor may manage (its active subtree, closed units included so that the services give
+    their own answer), chosen with the shared unit picker. A unit outside the subtree gets the same answer
+    as one that does not exist, so the page never reveals units elsewhere."""
+    not_found = "在您的管理范围内找不到单位“%(text)s”，请输入单位名称或机构代码后从列表中选择。"
+    return UnitField(
+        queryset=selectors.orgunit_list(access=access, action=Action.MANAGE),
+        action=Action.MANAGE,
+        label=label,
+        error_messages={"required": required, "invalid_choice": not_found, "not_found": not_found},
+    )
 
 
 class MoveForm(StyledForm):
-    new_parent = UnitCodeField(label="新上级单位的机构代码")
+    def __init__(self, *args, access: Access, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"] = managed_unit_field(
+            access, label="新上级单位", required="请选择新上级单位。"
+        )
 
 
 class CloseForm(StyledForm):
-    on = forms.DateField(label="撤销日期", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="撤销日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label="撤销原因", max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -84,21 +97,27 @@ class CloseForm(StyledForm):
 
 
 class MergeForm(StyledForm):
-    target = UnitCodeField(label="并入单位的机构代码")
-    on = forms.DateField(label="合并日期", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="合并日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
-    def __init__(self, *args, **kwargs):
+    field_order = ["target", "on"]
+
+    def __init__(self, *args, access: Access, **kwargs):
         kwargs.setdefault("initial", {"on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        self.fields["target"] = managed_unit_field(access, label="并入单位", required="请选择并入的单位。")
+        self.order_fields(self.field_order)
 
 
 class RoleChoiceForm(StyledForm):
-    unit = UnitCodeField(label="单位机构代码")
     role = forms.ChoiceField(label="角色", choices=())
 
-    def __init__(self, *args, grantable: tuple[str, ...], **kwargs):
+    field_order = ["unit", "role"]
+
+    def __init__(self, *args, access: Access, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r, Role(r).label) for r in grantable]
+        self.fields["unit"] = managed_unit_field(access, label="单位", required="请选择单位。")
+        self.fields["role"].choices = [(r, Role(r).label) for r in access.grantable_roles()]
+        self.order_fields(self.field_order)
 
 
 class UserCreateForm(RoleChoiceForm):

@@ -26,10 +26,6 @@ def orgunit_get(*, access: Access, pk: int, action: Action = Action.VIEW) -> Org
     return get_in_scope(OrgUnit.objects.all(), access, action, pk=pk)
 
 
-def orgunit_get_by_code(*, access: Access, code: str, action: Action = Action.VIEW) -> OrgUnit:
-    return get_in_scope(OrgUnit.objects.all(), access, action, code=code)
-
-
 def orgunit_children(*, access: Access, unit: OrgUnit) -> QuerySet[OrgUnit]:
     """Direct children of a unit that the user may see; closed units last."""
     return (

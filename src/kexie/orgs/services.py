@@ -13,9 +13,9 @@ from django.db import transaction
 from kexie.accounts.models import User
 from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.core.text import clean_text, validate_plain_text
-from kexie.orgs import regions, validators
+from kexie.orgs import merging, regions, validators
 from kexie.orgs.models import TERRITORIAL_LEVEL, Membership, OrgUnit, Role
-from kexie.orgs.scoping import Access, Action, scoped_models
+from kexie.orgs.scoping import Access, Action
 
 
 @dataclass
@@ -228,10 +228,52 @@ def orgunit_close(*, access: Access, unit: OrgUnit, on: dt.date, reason: str = "
     return unit
 
 
+@dataclass
+class MergeResult:
+    source: OrgUnit
+    target: OrgUnit
+    moved: dict[str, int]  # label → rows moved ("下级单位", "科普活动", …), only those that moved
+
+    @property
+    def summary(self) -> str:
+        return describe_moved(self.moved)
+
+
+def describe_moved(moved: dict[str, int]) -> str:
+    """{"下级单位": 2, "活动": 12} → "下级单位2个、活动12条" (or "没有需要转移的记录")."""
+    parts = [f"{label}{n}{'个' if label in ('下级单位', '用户角色') else '条'}" for label, n in moved.items()]
+    return "、".join(parts) or "没有需要转移的记录"
+
+
+def merge_preview(unit: OrgUnit) -> dict[str, int]:
+    """What would move if `unit` were merged now: label → rows (those that say how many)."""
+    preview = {
+        "下级单位": OrgUnit.objects.filter(depth=unit.depth + 1, path__startswith=unit.path).count(),
+        "用户角色": Membership.objects.filter(org_unit=unit).count(),
+    }
+    for handler in merging.merge_handlers():
+        if handler.count is not None:
+            preview[handler.label] = handler.count(unit)
+    return {label: n for label, n in preview.items() if n}
+
+
+def _actor_of(access: Access):
+    return User.objects.filter(pk=access.user_id).first() if access.user_id else None
+
+
 @transaction.atomic
-def orgunit_merge(*, access: Access, source: OrgUnit, target: OrgUnit, on: dt.date) -> OrgUnit:
-    """合并单位: `source` is merged into `target`. Its records, memberships and children move to the
-    target; the source is closed with merged_into set and stays visible in history."""
+def orgunit_merge(
+    *, access: Access, source: OrgUnit, target: OrgUnit, on: dt.date, actor: User | None = None
+) -> MergeResult:
+    """合并单位: `source` is merged into `target` on `on`. Its children move under the target, each
+    record app moves its rows through its registered merge handler (kexie.orgs.merging), the
+    memberships move, and the source is closed with merged_into set and stays visible in history.
+
+    All or nothing: any refusal (a DomainError, e.g. two activities that would share their natural
+    key at the target) leaves every row as it was. Callable from pages, the `merge_units` command and
+    the `merge_units_task` background task alike."""
+    source = OrgUnit.objects.get(pk=source.pk)  # as stored now, not as the caller loaded it
+    target = OrgUnit.objects.get(pk=target.pk)
     _require(access, source)
     _require(access, target)
     if source.pk == target.pk:
@@ -240,41 +282,71 @@ def orgunit_merge(*, access: Access, source: OrgUnit, target: OrgUnit, on: dt.da
         raise DomainError("不能合并您所在的顶级管理单位，请联系上级管理员。")
     if target.path.startswith(source.path):
         raise DomainError("不能合并到被合并单位自己的下级单位。", field="target")
-    if source.active_to is not None or target.active_to is not None:
-        raise DomainError("已撤销的单位不能参与合并。", field="target")
+    if source.active_to is not None:
+        raise DomainError(f"“{source.name}”已于{_day(source.active_to)}撤销，不能再合并。")
+    if target.active_to is not None:
+        raise DomainError(
+            f"“{target.name}”已于{_day(target.active_to)}撤销，不能作为合并目标。", field="target"
+        )
+    if source.active_from and on < source.active_from:
+        raise DomainError(
+            f"合并日期不能早于“{source.name}”的成立日期（{_day(source.active_from)}）。", field="on"
+        )
+    if target.active_from and on < target.active_from:
+        raise DomainError(
+            f"合并日期不能早于“{target.name}”的成立日期（{_day(target.active_from)}）。", field="on"
+        )
+    actor = actor or _actor_of(access)
+    reason = merging.merge_reason(source, target)
+    moved: dict[str, int] = {}
     # Children move first (tree correction), so the source is a leaf when closed.
-    for child in list(OrgUnit.objects.filter(depth=source.depth + 1, path__startswith=source.path)):
+    children = list(OrgUnit.objects.filter(depth=source.depth + 1, path__startswith=source.path))
+    for child in children:
         try:
             validators.validate_placement(child.org_type, target)
         except ValidationError as exc:
-            raise DomainError(f"下级单位“{child.name}”无法并入：" + "；".join(exc.messages)) from exc
+            raise DomainError(
+                f"下级单位“{child.name}”无法并入“{target.name}”：" + "；".join(exc.messages)
+            ) from exc
         OrgUnit.objects.move(child, OrgUnit.objects.get(pk=target.pk), "last-child")
         child.refresh_from_db()
         child._change_reason = f"随“{source.name}”并入“{target.name}”"
+        child._history_user = actor
         child.save()
-    # Records of every scoped model that points at an org unit move too.
-    for model, via in scoped_models().items():
-        if via != "org_unit" or model is Membership:
-            continue
-        for obj in model.objects.filter(org_unit=source):
-            obj.org_unit = target
-            obj._change_reason = f"“{source.name}”并入“{target.name}”"
-            obj.save()
+    if children:
+        moved["下级单位"] = len(children)
+    target.refresh_from_db()
+    # Each record app moves its own rows (one UPDATE per model, derived data refreshed, clashes refused).
+    with merging.acting(actor):
+        for handler in merging.merge_handlers():
+            n = handler.move(source, target, on)
+            if n:
+                moved[handler.label] = n
+    n_memberships = 0
     for membership in Membership.objects.filter(org_unit=source).select_related("user"):
         duplicate = Membership.objects.filter(user=membership.user, org_unit=target, role=membership.role)
+        membership._history_user = actor
         if duplicate.exists():
-            membership._change_reason = f"“{source.name}”并入“{target.name}”（目标单位已有相同角色）"
+            membership._change_reason = f"{reason}（目标单位已有相同角色）"
             membership.delete()
         else:
             membership.org_unit = target
-            membership._change_reason = f"“{source.name}”并入“{target.name}”"
+            membership._change_reason = reason
             membership.save()
+        n_memberships += 1
+    if n_memberships:
+        moved["用户角色"] = n_memberships
     source.refresh_from_db()
     source.active_to = on
     source.merged_into = target
     source._change_reason = f"并入“{target.name}”"
+    source._history_user = actor
     source.save()
-    return source
+    return MergeResult(source=source, target=target, moved=moved)
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # ---- users and memberships -------------------------------------------------------------------

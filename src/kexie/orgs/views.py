@@ -150,29 +150,27 @@ def edit(request, pk: int):
     return _form_page(request, unit, form, f"修改“{unit.display_name}”")
 
 
-def _unit_by_code(access, form, field, code):
-    try:
-        return selectors.orgunit_get_by_code(access=access, code=code.strip(), action=Action.MANAGE)
-    except Http404:
-        form.add_error(field, f"在您的管理范围内找不到机构代码“{code}”。")
-        return None
-
-
 def move(request, pk: int):
     access = request.access
     unit = selectors.orgunit_get(access=access, pk=pk, action=Action.MANAGE)
-    form = forms.MoveForm(request.POST or None)
+    form = forms.MoveForm(request.POST or None, access=access)
     if request.method == "POST" and form.is_valid():
-        target = _unit_by_code(access, form, "new_parent", form.cleaned_data["new_parent"])
-        if target is not None:
-            try:
-                services.orgunit_move(access=access, unit=unit, new_parent=target)
-            except DomainError as exc:
-                form.add_error("new_parent", exc.message)
-            else:
-                messages.success(request, f"已将“{unit.name}”调整到“{target.name}”之下。")
-                return redirect("orgs:detail", unit.pk)
-    return _form_page(request, unit, form, f"调整“{unit.display_name}”的隶属关系")
+        target = form.cleaned_data["new_parent"]
+        try:
+            services.orgunit_move(access=access, unit=unit, new_parent=target)
+        except DomainError as exc:
+            form.add_error("new_parent", exc.message)
+        else:
+            messages.success(request, f"已将“{unit.name}”调整到“{target.name}”之下。")
+            return redirect("orgs:detail", unit.pk)
+    return _form_page(
+        request,
+        unit,
+        form,
+        f"调整“{unit.display_name}”的隶属关系",
+        intro=f"把“{unit.name}”连同它的下级单位调整到另一个上级单位之下：输入新上级单位的名称或机构代码，"
+        "从列表中选择后保存。列表中只有您管理范围内的单位。",
+    )
 
 
 def close(request, pk: int):
@@ -195,18 +193,26 @@ def close(request, pk: int):
 def merge(request, pk: int):
     access = request.access
     unit = selectors.orgunit_get(access=access, pk=pk, action=Action.MANAGE)
-    form = forms.MergeForm(request.POST or None)
+    form = forms.MergeForm(request.POST or None, access=access)
     if request.method == "POST" and form.is_valid():
-        target = _unit_by_code(access, form, "target", form.cleaned_data["target"])
-        if target is not None:
-            try:
-                services.orgunit_merge(access=access, source=unit, target=target, on=form.cleaned_data["on"])
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, f"“{unit.name}”已并入“{target.name}”。")
-                return redirect("orgs:detail", target.pk)
-    return _form_page(request, unit, form, f"将“{unit.display_name}”并入其他单位")
+        target = form.cleaned_data["target"]
+        try:
+            result = services.orgunit_merge(
+                access=access, source=unit, target=target, on=form.cleaned_data["on"]
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"“{unit.name}”已并入“{target.name}”，转移了{result.summary}。")
+            return redirect("orgs:detail", target.pk)
+    return _form_page(
+        request,
+        unit,
+        form,
+        f"将“{unit.display_name}”并入其他单位",
+        template="orgs/merge.html",
+        preview=services.describe_moved(services.merge_preview(unit)),
+    )
 
 
 def export(request):
@@ -276,28 +282,24 @@ def user_create(request):
     access = request.access
     if not access.can(Action.MANAGE):
         raise Http404("无权访问")
-    form = forms.UserCreateForm(
-        request.POST or None, grantable=access.grantable_roles(), initial={"unit": access.unit.code}
-    )
+    form = forms.UserCreateForm(request.POST or None, access=access, initial={"unit": access.unit})
     if request.method == "POST" and form.is_valid():
-        unit = _unit_by_code(access, form, "unit", form.cleaned_data["unit"])
-        if unit is not None:
-            data = form.cleaned_data
-            try:
-                user = services.user_create(
-                    access=access,
-                    username=data["username"],
-                    full_name=data["full_name"],
-                    password=data["password1"],
-                    unit=unit,
-                    role=data["role"],
-                    phone=data.get("phone") or "",
-                )
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, f"已新建用户“{user.username}”。")
-                return redirect("orgs:user_detail", user.pk)
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                access=access,
+                username=data["username"],
+                full_name=data["full_name"],
+                password=data["password1"],
+                unit=data["unit"],
+                role=data["role"],
+                phone=data.get("phone") or "",
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已新建用户“{user.username}”。")
+            return redirect("orgs:user_detail", user.pk)
     return render(
         request,
         "orgs/user_form.html",
@@ -308,7 +310,7 @@ def user_create(request):
 def user_detail(request, pk: int):
     access = request.access
     user = selectors.user_get(access=access, pk=pk)
-    form = forms.RoleChoiceForm(grantable=access.grantable_roles())
+    form = forms.RoleChoiceForm(access=access)
     return render(
         request,
         "orgs/user_detail.html",
@@ -344,14 +346,14 @@ def user_active(request, pk: int):
 def membership_add(request, pk: int):
     access = request.access
     user = selectors.user_get(access=access, pk=pk)
-    form = forms.RoleChoiceForm(request.POST, grantable=access.grantable_roles())
+    form = forms.RoleChoiceForm(request.POST, access=access)
     if form.is_valid():
-        unit = _unit_by_code(access, form, "unit", form.cleaned_data["unit"])
-        if unit is not None:
-            try:
-                services.membership_add(access=access, user=user, unit=unit, role=form.cleaned_data["role"])
-            except DomainError as exc:
-                form.add_error(None, exc.message)
+        try:
+            services.membership_add(
+                access=access, user=user, unit=form.cleaned_data["unit"], role=form.cleaned_data["role"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
     for errors in form.errors.values():
         for e in errors:
             messages.error(request, e)

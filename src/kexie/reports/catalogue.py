@@ -12,15 +12,21 @@ import datetime as dt
 from kexie.activities.selectors import campaign_choices
 from kexie.core.errors import DomainError
 from kexie.core.periods import Period, PeriodKind, plan_for_year
-from kexie.reports.generator import CN_ORDINALS, Writer
+from kexie.reports.generator import CN_ORDINALS, Writer, noun
 from kexie.reports.registry import Plan, ReportTemplate, Section, register
+from kexie.reports.sections_registries import ANNUAL_SECTION as ANNUAL_SITES
+from kexie.reports.sections_registries import FIVE_YEAR_SECTION as FIVE_YEAR_SITES
 
 POPSCI_TABLE = ("popsci_activities", "popsci_participants", "popsci_key_activities")
-TYPES = (
-    ("popsci_lectures", "讲座、报告会"),
-    ("popsci_exhibitions", "展览"),
-    ("popsci_consultations", "咨询、义诊"),
-    ("popsci_trainings", "培训"),
+# column headers of POPSCI_TABLE, from the indicators' nouns: a reader (and the fact-check) takes a
+# cell's subject and counter from them ("2019年" × "科普活动（场次）")
+TABLE_HEADER = ("科普活动（场次）", "科普活动参与人次", f"{noun('popsci_key_activities')}（场次）")
+# the figures of the units' comparison, ranking and table (_children_table, _top_children)
+UNITS_USE = (*POPSCI_TABLE, "popsci_organisers")
+# activity forms, named as their indicators declare (Indicator.words.noun: "讲座、报告会")
+TYPES = tuple(
+    (code, noun(code))
+    for code in ("popsci_lectures", "popsci_exhibitions", "popsci_consultations", "popsci_trainings")
 )
 # Campaigns that continue each other: 全国科普日 (up to 2024) became 全国科普月 (from 2025).
 CAMPAIGN_FAMILIES = (("science_day", "science_month"),)
@@ -62,16 +68,17 @@ def _children_table(w: Writer, caption: str, period: Period | None = None) -> di
             + [w.fig(code, period, own=True, tabular=True) for code in POPSCI_TABLE]
             + [w.share("popsci_activities", w.unit, period, own=True)]
         )
-    header = ["单位", "科普活动（场次）", "参与人次", "重点活动（场次）", "场次占比"]
+    header = ["单位", *TABLE_HEADER, "场次占比"]
     return w.table(caption, header, rows)
 
 
-def _top_children(w: Writer, period: Period | None = None) -> dict | None:
+def _top_children(w: Writer, period: Period | None = None, lead: str = "") -> dict | None:
     top = w.ranking("popsci_activities", period)[:3]
     if len(top) < 2:
         return None
     items = [[v.unit.name, "（", w.fig("popsci_activities", period, child=v.unit), "）"] for v in top]
     return w.para(
+        lead,
         *_opt("共有", w.fig("popsci_organisers", period), "单位举办了科普活动，"),
         f"科普活动场次居前{'两' if len(top) == 2 else CN_ORDINALS[len(top) - 1]}位的是",
         *[part for item in w.listing(items) for part in (item if isinstance(item, list) else [item])],
@@ -153,12 +160,15 @@ def _annual_popsci(w: Writer) -> list:
             _join(
                 [
                     (
-                        "重点科普活动",
+                        noun("popsci_key_activities"),
                         w.fig("popsci_key_activities"),
                         "，占全部科普活动的",
                         w.fig("popsci_key_share"),
                     ),
-                    ("参与人次千人以上的重大科普活动", w.fig("popsci_major_activities")),
+                    (
+                        f"参与人次千人以上的{noun('popsci_major_activities')}",
+                        w.fig("popsci_major_activities"),
+                    ),
                 ],
                 "；",
             ),
@@ -168,9 +178,9 @@ def _annual_popsci(w: Writer) -> list:
         w.para(
             _join(
                 [
-                    ("围绕全国科普日（科普月）开展活动", w.fig("science_day_month_activities")),
-                    ("科技活动周期间开展活动", w.fig("st_week_activities")),
-                    ("面向青少年开展科普活动", w.fig("popsci_youth_activities")),
+                    (f"开展{noun('science_day_month_activities')}", w.fig("science_day_month_activities")),
+                    (f"开展{noun('st_week_activities')}", w.fig("st_week_activities")),
+                    (f"开展{noun('popsci_youth_activities')}", w.fig("popsci_youth_activities")),
                 ],
                 "；",
             ),
@@ -223,30 +233,27 @@ ANNUAL = register(
         period_help="请填写年份，如 2024。",
         title=_annual_title,
         plan=_annual_plan,
-        indicators=(
-            "popsci_activities",
-            "popsci_key_activities",
-            "popsci_major_activities",
-            "popsci_participants",
-            "popsci_online_views",
-            "popsci_key_share",
-            "popsci_lectures",
-            "popsci_exhibitions",
-            "popsci_consultations",
-            "popsci_trainings",
-            "popsci_youth_activities",
-            "science_day_month_activities",
-            "st_week_activities",
-            "popsci_organisers",
-            "academic_activities",
-            "academic_participants",
-            "sci_worker_participation",
-            "volunteer_participation",
-        ),
         parent_indicators=("popsci_activities", "popsci_participants"),
         sections=(
-            Section("科学普及", ("popsci_activities",), _annual_popsci),
+            Section(
+                "科学普及",
+                ("popsci_activities",),
+                _annual_popsci,
+                uses=(
+                    "popsci_participants",
+                    "popsci_online_views",
+                    "popsci_key_activities",
+                    "popsci_key_share",
+                    "popsci_major_activities",
+                    *(code for code, _ in TYPES),
+                    "science_day_month_activities",
+                    "st_week_activities",
+                    "popsci_youth_activities",
+                    *UNITS_USE,
+                ),
+            ),
             Section("学术交流", ("academic_activities", "academic_participants"), _annual_academic),
+            ANNUAL_SITES,
             Section(
                 "科技工作者和志愿者参与",
                 ("sci_worker_participation", "volunteer_participation"),
@@ -288,7 +295,7 @@ def _five_popsci(w: Writer) -> list:
             year_rows.append(
                 [f"{y}年"] + [w.fig(c, p, tabular=True) for c in (*POPSCI_TABLE, "academic_activities")]
             )
-    header = ["年份", "科普活动（场次）", "参与人次", "重点活动（场次）", "学术交流（场次）"]
+    header = ["年份", *TABLE_HEADER, f"{noun('academic_activities')}（场次）"]
     return [
         w.para(
             f"{lead}，{w.area}科协系统累计举办科普活动",
@@ -327,9 +334,12 @@ def _five_campaigns(w: Writer) -> list:
             f"{lead}，",
             _join(
                 [
-                    ("累计开展全国科普日（科普月）活动", w.fig("science_day_month_activities")),
-                    ("科技活动周活动", w.fig("st_week_activities")),
-                    ("面向青少年的科普活动", w.fig("popsci_youth_activities")),
+                    (
+                        f"累计开展{noun('science_day_month_activities')}",
+                        w.fig("science_day_month_activities"),
+                    ),
+                    (noun("st_week_activities"), w.fig("st_week_activities")),
+                    (noun("popsci_youth_activities"), w.fig("popsci_youth_activities")),
                 ],
                 "，",
             ),
@@ -370,28 +380,22 @@ FIVE_YEAR = register(
         period_help="请填写起止年份，如 2021..2025（“十四五”时期）。",
         title=lambda w: f"{w.unit.name}{_span_words(w.period)[0]}工作回顾",
         plan=_five_plan,
-        indicators=(
-            "popsci_activities",
-            "popsci_participants",
-            "popsci_key_activities",
-            "popsci_key_share",
-            "academic_activities",
-            "academic_participants",
-            "science_day_month_activities",
-            "st_week_activities",
-            "popsci_youth_activities",
-            "popsci_organisers",
-        ),
         parent_indicators=("popsci_activities", "popsci_participants"),
         sections=(
-            Section("科学普及", ("popsci_activities",), _five_popsci),
+            Section(
+                "科学普及",
+                ("popsci_activities",),
+                _five_popsci,
+                uses=(*POPSCI_TABLE, "popsci_key_share", "academic_activities"),
+            ),
             Section(
                 "品牌科普活动",
                 ("science_day_month_activities", "st_week_activities", "popsci_youth_activities"),
                 _five_campaigns,
             ),
-            Section("学术交流", ("academic_activities",), _five_academic),
-            Section("各地开展情况", ("popsci_activities",), _five_units),
+            Section("学术交流", ("academic_activities",), _five_academic, uses=("academic_participants",)),
+            FIVE_YEAR_SITES,
+            Section("各地开展情况", ("popsci_activities",), _five_units, uses=UNITS_USE),
             FACTS_SECTION,
         ),
     )
@@ -438,7 +442,7 @@ def _campaign_overview(w: Writer) -> list:
             w.fig("popsci_activities"),
             *_opt("，参与群众", w.fig("popsci_participants")),
             *_opt("，线上浏览量", w.fig("popsci_online_views")),
-            *_opt("；其中重点科普活动", w.fig("popsci_key_activities")),
+            *_opt(f"；其中{noun('popsci_key_activities')}", w.fig("popsci_key_activities")),
             "。",
             *_opt(
                 f"与{prev.label}{base_name}相比，",
@@ -451,15 +455,15 @@ def _campaign_overview(w: Writer) -> list:
                 "。",
             ),
         ),
-        w.para("活动形式上，", _join([(n, w.fig(code)) for code, n in TYPES]), "。"),
-        w.para("面向青少年开展科普活动", w.fig("popsci_youth_activities"), "。"),
+        w.para(f"{name}期间，按活动形式分，", _join([(n, w.fig(code)) for code, n in TYPES]), "。"),
+        w.para(f"{name}期间，开展{noun('popsci_youth_activities')}", w.fig("popsci_youth_activities"), "。"),
     ]
 
 
 def _campaign_units(w: Writer) -> list:
     return [
         _parent_comparison(w, f"{w.period.label}{_campaign_name(w, w.key)}期间，{w.unit.name}"),
-        _top_children(w),
+        _top_children(w, lead=f"{_campaign_name(w, w.key)}期间，"),
         _children_table(w, f"表1  各单位{_campaign_name(w, w.key)}活动情况"),
     ]
 
@@ -483,24 +487,23 @@ CAMPAIGN = register(
         period_help="请填写年份，如 2025；活动品牌默认按年份取全国科普日或全国科普月。",
         title=_campaign_title,
         plan=_campaign_plan,
-        indicators=(
-            "popsci_activities",
-            "popsci_participants",
-            "popsci_online_views",
-            "popsci_key_activities",
-            "popsci_lectures",
-            "popsci_exhibitions",
-            "popsci_consultations",
-            "popsci_trainings",
-            "popsci_youth_activities",
-            "popsci_organisers",
-        ),
         parent_indicators=("popsci_activities", "popsci_participants"),
         options=("campaign",),
         clean_options=_check_campaign,
         sections=(
-            Section("总体情况", ("popsci_activities",), _campaign_overview),
-            Section("各地开展情况", ("popsci_activities",), _campaign_units),
+            Section(
+                "总体情况",
+                ("popsci_activities",),
+                _campaign_overview,
+                uses=(
+                    "popsci_participants",
+                    "popsci_online_views",
+                    "popsci_key_activities",
+                    *(code for code, _ in TYPES),
+                    "popsci_youth_activities",
+                ),
+            ),
+            Section("各地开展情况", ("popsci_activities",), _campaign_units, uses=UNITS_USE),
             FACTS_SECTION,
         ),
     )

@@ -19,7 +19,7 @@ from kexie.core.errors import DomainError
 from kexie.core.numbers import phrase, phrase_growth, phrase_percent, phrase_pp_change
 from kexie.core.periods import Period, PeriodError
 from kexie.indicators.engine import Result, Value, evaluate
-from kexie.indicators.registry import Aggregate, Fn, Indicator, Ratio, indicator, indicators
+from kexie.indicators.registry import Aggregate, Fn, Indicator, Ratio, StockAt, indicator, indicators
 from kexie.orgs.models import OrgType, OrgUnit
 from kexie.orgs.scoping import Access, Action
 from kexie.orgs.selectors import orgunit_ancestors, orgunit_get
@@ -27,6 +27,19 @@ from kexie.reports import registry
 from kexie.reports.document import SCHEMA, Draft, iter_figures, text_span
 
 _PLAN_KEY = object()  # "the breakdown member of the report" (default of the key arguments)
+
+
+class UndeclaredIndicator(RuntimeError):
+    """A section asked for an indicator its template does not evaluate (see registry.Section.uses)."""
+
+
+def noun(code: str) -> str:
+    """What reports call an indicator's figure: the noun of its declared words (one declaration for the
+    generator and the fact-check), else its name."""
+    ind = indicator(code)
+    return ind.words.noun if ind.words is not None and ind.words.noun else ind.name
+
+
 CN_ORDINALS = "一二三四五六七八九十"
 
 # Counts of the records behind a sum over *all* records of a type, where no single count indicator
@@ -47,6 +60,8 @@ def count_codes(ind: Indicator) -> tuple[str, ...]:
     d = ind.definition
     if isinstance(d, Ratio):
         return count_codes(indicator(d.denominator))
+    if isinstance(d, StockAt) and d.fn == Fn.COUNT:
+        return (ind.code,)  # a count of records in force is its own record count (issue 10)
     if not isinstance(d, Aggregate):
         raise LookupError(f"{ind.code}: no record count for {type(d).__name__}")
     if d.fn == Fn.COUNT:
@@ -185,10 +200,19 @@ class Writer:
     def value(
         self, code: str, period: Period | None = None, *, child=None, own=False, key=_PLAN_KEY
     ) -> Value:
+        self._declared(code)
         period = period or self.period
         if own:
             return self.result.own(code, period, key=self._key(key))
         return self.result.value(code, period, child, key=self._key(key))
+
+    def _declared(self, code: str) -> None:
+        if code not in self.template.indicators:
+            # a programming error, not missing data: it must not be swallowed as "no figure"
+            raise UndeclaredIndicator(
+                f"report template {self.template.key!r} phrases {code!r}, which none of its sections "
+                "declares in `indicators` or `uses`"
+            )
 
     def number(self, code: str, period: Period | None = None, **kw):
         """The bare number (None when there is no data), for conditions in the sections."""
@@ -358,6 +382,7 @@ class Writer:
 
     def ranking(self, code: str, period: Period | None = None) -> list[Value]:
         """The unit's children with data for `code`, largest first."""
+        self._declared(code)
         rows = self.result.ranking(code, period or self.period, key=self.key)
         return [r for r in rows if r.value]
 

@@ -24,13 +24,20 @@ class Section:
     """One part of a report: a heading and the blocks `write` returns.
 
     `indicators` (codes) are the section's data: when every one of them is None or 0 for the report's
-    period (and breakdown member), the section is left out entirely. `write` may still return no block
-    (e.g. a comparison that needs a parent the user cannot see); the section is then left out too.
+    period (and breakdown member), the section is left out entirely. `uses` are every indicator the
+    section phrases (default: `indicators`): the template evaluates exactly the union of its sections'
+    `uses`, and a section asking the writer for an indicator it did not declare raises, so a sentence
+    can never disappear because its figure was not evaluated. `write` may still return no block (e.g. a
+    comparison that needs a parent the user cannot see); the section is then left out too.
     """
 
     title: str
     indicators: tuple[str, ...]
     write: Callable[[Writer], list[dict]]
+    uses: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "uses", tuple(dict.fromkeys((*self.indicators, *self.uses))))
 
 
 @dataclass(frozen=True)
@@ -52,11 +59,21 @@ class ReportTemplate:
     title: Callable[[Writer], str]
     sections: tuple[Section, ...]
     plan: Callable[[Period, dict], Plan]
-    indicators: tuple[str, ...]  # every indicator any section phrases (evaluated in one call)
     parent_indicators: tuple[str, ...] = ()  # compared with the siblings when the parent is in scope
     options: Sequence[str] = field(default_factory=tuple)  # extra inputs, e.g. ("campaign",)
     # (access, period, raw options) → checked options; raises DomainError with a Chinese message
     clean_options: Callable[..., dict] = field(default=lambda access, period, options: {})
+
+    def __post_init__(self) -> None:
+        from kexie.indicators.registry import indicator
+
+        for code in (*self.indicators, *self.parent_indicators):
+            indicator(code)  # an unknown code raises LookupError when the template is declared
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        """Every indicator any section phrases (evaluated in one call): derived from the sections."""
+        return tuple(dict.fromkeys(code for section in self.sections for code in section.uses))
 
     def check_period(self, period: Period) -> None:
         if period.kind not in self.period_kinds:

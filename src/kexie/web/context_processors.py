@@ -1,5 +1,6 @@
 """What every page's shell needs: the active unit, the user's other memberships, the navigation."""
 
+from kexie.web.help import help_url
 from kexie.web.navigation import navigation_for
 
 
@@ -7,4 +8,4 @@ def shell(request):
     access = getattr(request, "access", None)
     if access is None or not request.user.is_authenticated:
         return {}
-    return {"access": access, "nav": navigation_for(request)}
+    return {"access": access, "nav": navigation_for(request), "help_url": help_url(request.path)}

@@ -16,6 +16,7 @@ class Item:
     url_name: str | None = None  # None → not built yet
     action: Action = Action.VIEW
     slug: str = ""
+    query: str = ""  # e.g. "programme=academician_station": a list page filtered
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,9 @@ SECTIONS: tuple[Section, ...] = (
         "innovation",
         "服务创新驱动",
         (
-            Item("院士专家工作站", slug="workstations"),
-            Item("海智计划", slug="haizhi"),
-            Item("学会服务站", slug="society-stations"),
+            Item("院士专家工作站", "registries:list", query="programme=academician_station"),
+            Item("海智计划", "registries:list", query="programme=haizhi_base,haizhi_station"),
+            Item("学会服务站", "registries:list", query="programme=society_station,expert_station"),
         ),
     ),
     Section(
@@ -50,7 +51,10 @@ SECTIONS: tuple[Section, ...] = (
         (
             Item("科普活动", "activities:list"),
             Item("批量导入科普活动", "imports:upload", Action.ENTER, slug="activities"),
-            Item("科普基地", slug="bases"),
+            Item("活动品牌与类型", "activities:lists"),
+            Item("科普基地", "registries:list", query="category=popsci_site"),
+            Item("阵地与平台", "registries:list"),
+            Item("科普设施", "facilities:list"),
             Item("科技志愿服务", slug="volunteers"),
         ),
     ),
@@ -93,7 +97,7 @@ def _url(item: Item) -> str:
         return reverse("web:section", args=[item.slug])
     if item.slug:
         return reverse(item.url_name, args=[item.slug])
-    return reverse(item.url_name)
+    return reverse(item.url_name) + (f"?{item.query}" if item.query else "")
 
 
 def navigation_for(request) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Shell pages: home, sections not built yet, health check."""
+"""Shell pages: home, sections not built yet, the user guide, health check."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from kexie.indicators.lists import org_type_counts
 from kexie.orgs import selectors
+from kexie.web.help import load_guide
 from kexie.web.navigation import UNBUILT
 
 
@@ -29,6 +30,16 @@ def section(request, slug: str):
         request,
         "web/section.html",
         {"title": item.label, "section": sec, "item": item, "crumbs": [(sec.label, None)]},
+    )
+
+
+def help_page(request):
+    """用户手册: docs/用户手册.md rendered (raw HTML in the file is shown as text), with its contents."""
+    guide = load_guide()
+    return render(
+        request,
+        "web/help.html",
+        {"title": "用户手册", "guide": guide, "crumbs": [("帮助", None)]},
     )
 
 

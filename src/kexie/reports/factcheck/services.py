@@ -5,8 +5,10 @@ engine for the unit and period, and judged against how it is written ("2000多" 
     for claim in result.claims: claim.verdict, claim.computed, claim.provenance, claim.reason
 
 Figures come from `kexie.core.numbers.find_numbers` (the same module that phrases generated reports),
-the mapping from `mapping.py` (declarative tables), and every value from ONE `evaluate()` call for all
-checkable claims. Nothing is stored: a check is a read.
+less what is not a figure to check (ordinals in names, page chrome, slogans: `is_figure`); the mapping
+from `mapping.py`, reading the words each indicator declares (`Indicator.words`); every value from one
+`evaluate()` call per breakdown the claims use (most texts: one call). Nothing is stored: a check is a
+read. `map_text` is the same reading without any records (the `factcheck` command without a unit).
 """
 
 from __future__ import annotations
@@ -18,19 +20,26 @@ from enum import StrEnum
 
 from kexie.activities.selectors import campaign_choices
 from kexie.core.errors import DomainError
-from kexie.core.numbers import Found, find_numbers, fits, phrase, phrase_percent
+from kexie.core.numbers import Found, fits, phrase, phrase_percent
 from kexie.core.periods import Period, PeriodError
 from kexie.core.uploads import sniff_file_type
 from kexie.indicators.engine import evaluate
-from kexie.indicators.registry import Aggregate, Indicator, LinkTarget, indicator, record_type
+from kexie.indicators.registry import (
+    Aggregate,
+    Indicator,
+    LinkTarget,
+    StockAt,
+    indicator,
+    indicators,
+    record_type,
+)
 from kexie.orgs.models import OrgUnit
 from kexie.orgs.scoping import Access, Action, get_in_scope, scope, subtree_q
-from kexie.reports.factcheck.mapping import Layout, Mapping, UnitName, campaign_names, map_claim
+from kexie.reports.factcheck.mapping import Mapping, Reader, UnitName, Vocabulary, read_figures
 
 MAX_CHARS = 100_000
 MAX_DOCX_BYTES = 10 * 1024 * 1024
 MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024
-MARKER_KINDS = ("year", "date", "period")  # times that place a figure, not figures themselves
 _STYLES = ("多", "余", "近", "约", "达")
 
 
@@ -120,24 +129,29 @@ def _phrase_value(value, unit: str, style: str = "exact", *, scale=None) -> str:
         return phrase(value, unit)
 
 
-def _missing_member_link(ind: Indicator, period: Period, unit: OrgUnit, campaign: str) -> str | None:
-    """The records link of a campaign that has no records in the period (the engine lists only the
-    breakdown members it found): the same list page, filtered to the campaign."""
+def _missing_member_link(
+    ind: Indicator, period: Period, unit: OrgUnit, dimension: str, key: str
+) -> str | None:
+    """The records link of a breakdown member that has no records in the period (the engine lists only
+    the members it found): the same list page, filtered to the member."""
     d = ind.definition
-    if not isinstance(d, Aggregate):
+    if not isinstance(d, (Aggregate, StockAt)):
         return None
     rt = record_type(d.record)
     conditions = d.conditions()
     if rt.link is None or conditions is None:
         return None
-    return rt.link(LinkTarget(period, unit, False, {**conditions, "campaign__code": campaign}))
+    lookup = rt.dimension(dimension).lookup
+    return rt.link(LinkTarget(period, unit, False, {**conditions, lookup: key}))
 
 
-def _campaign_names(access: Access) -> list[tuple[str, str]]:
+def _vocabulary(access: Access | None) -> Vocabulary:
+    """The words of every declared indicator, with the names of the campaigns the user may see."""
     extra: dict[str, list[str]] = {}
-    for code, name in campaign_choices(access=access).values_list("code", "name"):
-        extra.setdefault(code, []).append(name)
-    return campaign_names(extra)
+    if access is not None:
+        for code, name in campaign_choices(access=access).values_list("code", "name"):
+            extra.setdefault(code, []).append(name)
+    return Vocabulary(indicators(), {"campaign": extra})
 
 
 def _unit_names(access: Access, unit: OrgUnit) -> list[UnitName]:
@@ -177,33 +191,56 @@ def check_text(
     except PeriodError as exc:
         raise DomainError(exc.message, field="period") from None
 
-    found = find_numbers(text)
-    markers = [f for f in found if f.kind in MARKER_KINDS]
-    figures = [f for f in found if f.kind not in MARKER_KINDS]
-    layout = Layout(text)
-    names = _campaign_names(access)
-    units = _unit_names(access, unit)
-    claims: list[Claim] = []
-    for i, f in enumerate(figures):
-        previous_end = figures[i - 1].end if i else 0
-        next_start = figures[i + 1].start if i + 1 < len(figures) else len(text)
-        mapping = map_claim(text, layout, f, previous_end, next_start, markers, period, names, units)
-        claims.append(Claim(number=i + 1, found=f, mapping=mapping, reason=mapping.reason))
-
+    claims, markers = _read(text, period, _vocabulary(access), _unit_names(access, unit))
     mapped = [c for c in claims if c.mapping.indicator]
-    if mapped:
+    by_breakdown: dict[str | None, list[Claim]] = {}
+    for claim in mapped:  # one engine call per breakdown dimension the claims use
+        by_breakdown.setdefault(claim.mapping.breakdown, []).append(claim)
+    for breakdown, group in by_breakdown.items():
         result = evaluate(
             access=access,
-            indicators=sorted({c.mapping.indicator for c in mapped}),
-            periods=sorted({c.mapping.period for c in mapped}),
+            indicators=sorted({c.mapping.indicator for c in group}),
+            periods=sorted({c.mapping.period for c in group}),
             unit=unit,
-            by="child" if any(c.mapping.child or c.mapping.own_only for c in mapped) else "total",
-            breakdown="campaign" if any(c.mapping.campaign for c in mapped) else None,
+            by="child" if any(c.mapping.child or c.mapping.own_only for c in group) else "total",
+            breakdown=breakdown,
         )
-        for claim in mapped:
+        for claim in group:
             _judge(claim, result, unit)
     counts = {v.value: sum(1 for c in claims if c.verdict == v) for v in Verdict}
     return CheckResult(text=text, unit=unit, period=period, claims=claims, markers=markers, counts=counts)
+
+
+def _read(
+    text: str, period: Period, vocabulary: Vocabulary, units: list[UnitName]
+) -> tuple[list[Claim], list[Found]]:
+    figures, markers = read_figures(text)
+    mappings = Reader(text, figures, markers, period, vocabulary, units).map_all()
+    claims = [
+        Claim(number=i + 1, found=f, mapping=m, reason=m.reason)
+        for i, (f, m) in enumerate(zip(figures, mappings, strict=True))
+    ]
+    return claims, markers
+
+
+def map_text(*, text: str, period: Period | str | int) -> list[Claim]:
+    """Every figure of `text` mapped to an indicator and period where it can be, without computing
+    anything (every verdict "unchecked"; needs no records and no user: the batch command without a
+    unit). Units named in the text are not resolved."""
+    if isinstance(period, int):
+        period = Period.year(period)
+    try:
+        period = Period.parse(period)
+    except PeriodError as exc:
+        raise DomainError(exc.message, field="period") from None
+    if len(text) > MAX_CHARS:
+        raise DomainError(f"文字过长（{len(text)}字），一次最多核对{MAX_CHARS}字，请分段核对。", field="text")
+    claims, _ = _read(text, period, _vocabulary(None), [])
+    for claim in claims:
+        if claim.mapping.indicator:
+            claim.indicator = indicator(claim.mapping.indicator)
+            claim.reason = "未指定单位，只识别指标和期间，没有按记录计算。"
+    return claims
 
 
 def _judge(claim: Claim, result, unit: OrgUnit) -> None:
@@ -212,12 +249,12 @@ def _judge(claim: Claim, result, unit: OrgUnit) -> None:
     claim.indicator = ind
     try:
         if m.own_only:
-            value = result.own(ind.code, m.period, key=m.campaign)
+            value = result.own(ind.code, m.period, key=m.key)
         else:
-            value = result.value(ind.code, m.period, child=m.child, key=m.campaign)
-    except LookupError:  # a campaign without records in the period: the figure is 0
+            value = result.value(ind.code, m.period, child=m.child, key=m.key)
+    except LookupError:  # a breakdown member without records in the period: the figure is 0
         target = unit if m.child is None else next(c for c in result.children if c.pk == m.child)
-        number, link = 0, _missing_member_link(ind, m.period, target, m.campaign)
+        number, link = 0, _missing_member_link(ind, m.period, target, m.breakdown, m.key)
     else:
         number, link = value.value, value.provenance
     claim.value, claim.provenance = number, link

@@ -26,3 +26,17 @@ document.addEventListener("htmx:afterSwap", (event) => {
     toggle.setAttribute("aria-expanded", "true");
   }
 });
+
+// Unit picker: typing again after choosing a unit drops the choice, so the form never submits a unit
+// other than the one the box shows (the typed text is then looked up as a name or 机构代码).
+document.addEventListener("input", (event) => {
+  const box = event.target;
+  if (!box.matches || !box.matches("[data-unit-picker] > input[type=search]")) return;
+  const picker = box.closest("[data-unit-picker]");
+  const chosen = picker.querySelector(":scope > input[type=hidden]");
+  if (chosen && chosen.value) {
+    chosen.value = "";
+    const hint = picker.querySelector(":scope > .form-hint");
+    if (hint) hint.remove();
+  }
+});
