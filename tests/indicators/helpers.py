@@ -265,6 +265,34 @@ def units_in_force(day: dt.date, path: str, *, own_only: bool = False, key: str 
 # --------------------------------------------------------------------------- provenance
 
 
+def listed_units(url: str) -> set[int]:
+    """The org units the org list (src/kexie/orgs/views.py, its filter contract) shows for `url`:
+    unit (that unit and its subtree), period (founded within, both ends inclusive), at (in force on
+    that day: founded by then or undated, not closed on or before it), type (an org type), own=1 (the
+    unit alone)."""
+    parts = urlsplit(url)
+    assert parts.path == "/orgs/"
+    p = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    assert set(p) <= {"unit", "own", "period", "at", "type"}, url
+    root = OrgUnit.objects.get(pk=int(p["unit"]))
+    own = p.get("own") == "1"
+    period = Period.parse(p["period"]) if "period" in p else None
+    day = dt.date.fromisoformat(p["at"]) if "at" in p else None
+    return {
+        u.pk
+        for u in OrgUnit.objects.all()
+        if (u.path == root.path if own else u.path.startswith(root.path))
+        and (period is None or (u.active_from is not None and period.start <= u.active_from <= period.end))
+        and (
+            day is None
+            or (
+                (u.active_from is None or u.active_from <= day) and (u.active_to is None or u.active_to > day)
+            )
+        )
+        and ("type" not in p or u.org_type == p["type"])
+    }
+
+
 def listed(url: str, recs: Iterable[Rec], paths: dict[int, str] | None = None) -> list[Rec]:
     """The records a list page following the provenance contract (src/kexie/activities/filters.py)
     shows for `url`: period (start date inside, both ends inclusive), unit (that unit and its

@@ -494,7 +494,8 @@ def test_org_units_are_counted_as_a_stock_on_the_last_day_of_each_period(tree, a
     assert result.value("org_units", "2024", key="county").value == 3
     assert result.value("org_units", "2023", key="society").value == 1
     assert dict(result.keys)["township"] == "乡镇科协"
-    assert result.value("org_units", "2024").provenance is None  # no list contract for units yet
+    # the org list shows the units in force on the period's last day
+    assert result.value("org_units", "2024").provenance == f"/orgs/?at=2024-12-31&unit={tree['city'].pk}"
     for v in result:
         want = expected("org_units", [], v.period, v.unit.path, own_only=v.own_only, key=v.key)
         assert v.value == want, (str(v.period), v.label, v.key)

@@ -1,7 +1,7 @@
 """Provenance: every linked figure links to a list of exactly the records it was computed from."""
 
 import dataclasses
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 from django.db.models import Q
@@ -12,7 +12,7 @@ from kexie.indicators import registry
 from kexie.indicators.engine import evaluate
 from kexie.indicators.registry import NO_MEMBER, Aggregate, Indicator, Kind, LinkTarget, ListLink, Param
 from kexie.orgs.models import OrgUnit
-from tests.indicators.helpers import SPEC, behind, listed
+from tests.indicators.helpers import SPEC, behind, listed, listed_units
 
 # the registries' figures (designations, facilities) link to their own lists: tests/registries checks them
 ALL_CODES = [
@@ -77,6 +77,9 @@ def test_every_link_lists_exactly_the_records_counted(records, tree, access_of, 
             continue
         linked += 1
         measure, _ = SPEC[v.code]
+        if measure in ("stock", "founded"):  # org units: the org list's filters restated
+            assert len(listed_units(v.provenance)) == v.value, (v.code, v.period, v.label, v.key)
+            continue
         code = measure[2] if isinstance(measure, tuple) and measure[0] == "ratio" else v.code
         counted = behind(code, records, v.period, v.unit.path, own_only=v.own_only, dim=breakdown, key=v.key)
         shown = listed(v.provenance, records)
@@ -230,8 +233,16 @@ def test_the_activities_list_page_shows_the_same_records(records, tree, access_o
     client = login("city_admin")
     values = _page_links(records, access_of, breakdown)
     assert len(values) > 50
+    values = _one_per_shape(values)
     seen: dict[str, tuple] = {}
     for v in values:
+        if v.provenance.startswith("/orgs/"):  # org units: the org list, its own query
+            if v.provenance not in seen:
+                response = client.get(v.provenance)
+                assert response.status_code == 200, v.provenance
+                seen[v.provenance] = (response.context["results"].paginator.count,)
+            assert seen[v.provenance][0] == v.value, v.provenance
+            continue
         assert v.provenance.startswith(path)
         if v.provenance not in seen:
             response = client.get(v.provenance)
@@ -250,6 +261,24 @@ def test_the_activities_list_page_shows_the_same_records(records, tree, access_o
             assert v.value == rows, v.provenance
         elif measure == "participants":
             assert v.value == totals["participants"], v.provenance
+
+
+def _one_per_shape(values, per_shape: int = 3) -> list:
+    """A few links of each shape (the same filters but for unit and period): every filter the engine
+    writes is followed through the real page; following all ≈ 2,000 links of a breakdown took 110 s
+    and proves no more than test_every_link_lists_exactly_the_records_counted already does with the
+    contract restated."""
+    kept, shapes = [], {}
+    for v in values:
+        query = parse_qs(urlsplit(v.provenance).query)
+        shape = (
+            urlsplit(v.provenance).path,
+            tuple(sorted((k, tuple(x)) for k, x in query.items() if k not in ("unit", "period", "at"))),
+        )
+        if shapes.get(shape, 0) < per_shape:
+            shapes[shape] = shapes.get(shape, 0) + 1
+            kept.append(v)
+    return kept
 
 
 def _pks(page):

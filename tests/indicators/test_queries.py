@@ -67,17 +67,18 @@ def test_query_count_does_not_grow_with_children_or_periods(tree, access_of, sou
     large = {b: _queries(access, many, b, source) for b in (None, "type", "target")}
 
     assert large == small
-    # + 1 everywhere: the org units (a stock, one query whatever the periods); + 1 with a breakdown:
+    # + 2 everywhere: the org units (a stock, one query whatever the periods, and those founded, one
+    # more: a flow over the units, not the activities); + 1 with a breakdown:
     # the members' codes and names (the counting queries group by the member's id)
     if source == "records":
         # children + (totals, count_distinct); a to-one breakdown's query gives the totals too (its
         # members add up); a to-many breakdown (target groups) needs a query of its own
-        assert small == {None: 4, "type": 5, "target": 6}
+        assert small == {None: 5, "type": 6, "target": 7}
     else:
         # children + facts (totals, distinct) + records (the target-group indicator's totals) + the
         # ids of the activity types and campaigns the fact filters name (FactSource.lists, one query
         # per list); by target group only the records can answer
-        assert small == {None: 7, "type": 8, "target": 6}
+        assert small == {None: 8, "type": 9, "target": 7}
 
 
 def test_periods_that_are_not_whole_months_are_counted_from_the_records(tree, access_of):
@@ -100,8 +101,19 @@ def test_what_the_fact_table_answers(tree, access_of):
     access = access_of("city_admin")
     result = evaluate(access=access, indicators=ALL_CODES, periods=["2024"])
     on_records = {code for code, where in result.sources.items() if where == "records"}
-    # target groups are not in the facts; org units (a stock, and those founded) are counted from the units
-    assert on_records == {"popsci_youth_activities", "org_units", "org_units_founded"}
+    # target groups, series and facilities are not in the facts; org units (a stock, and those founded)
+    # are counted from the units
+    assert on_records == {
+        "popsci_youth_activities",
+        "farmer_activities",
+        "farmer_participants",
+        "series_editions",
+        "series_participants",
+        "museum_activities",
+        "mobile_facility_activities",
+        "org_units",
+        "org_units_founded",
+    }
     by_target = evaluate(
         access=access, indicators=["popsci_activities"], periods=["2024"], breakdown="target"
     )

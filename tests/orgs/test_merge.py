@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from kexie.activities import facts
-from kexie.activities.models import Activity, Campaign
+from kexie.activities.models import Activity, ActivityType, Campaign
 from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.facts.models import Fact
 from kexie.imports.models import ImportBatch
@@ -119,6 +119,25 @@ def test_campaigns_the_source_set_up_move_with_it(tree, records, access_of):
     Activity.objects.filter(pk=records["lecture"].pk).update(campaign=local)
     merge(access_of("city_admin"), tree)
     assert Campaign.objects.get(pk=local.pk).org_unit_id == tree["county2"].pk
+
+
+def test_activity_types_the_source_set_up_move_with_it(tree, records, access_of):
+    local = ActivityType.objects.create(code="huaining-tea", name="茶园课堂", org_unit=tree["county"])
+    Activity.objects.filter(pk=records["lecture"].pk).update(activity_type=local)
+    merge(access_of("city_admin"), tree)
+    assert ActivityType.objects.get(pk=local.pk).org_unit_id == tree["county2"].pk
+    assert Activity.objects.get(pk=records["lecture"].pk).activity_type_id == local.pk
+
+
+def test_a_local_activity_type_named_like_one_of_the_target_is_refused(tree, records, access_of):
+    ActivityType.objects.create(code="huaining-tea", name="茶园课堂", org_unit=tree["county"])
+    ActivityType.objects.create(code="tongcheng-tea", name="茶园课堂", org_unit=tree["county2"])
+    before = snapshot()
+    with pytest.raises(DomainError) as info:
+        merge(access_of("city_admin"), tree)
+    assert "活动类型“茶园课堂”（代码 huaining-tea）" in info.value.message
+    assert "（代码 tongcheng-tea）同名" in info.value.message
+    assert snapshot() == before
 
 
 def test_reports_stay_with_the_source_as_its_documents(tree, people, records, access_of):

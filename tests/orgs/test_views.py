@@ -319,3 +319,28 @@ def test_user_list_paginates_with_the_shared_footer(tree, people, login):
     second = client.get("/orgs/users/", {"page": 2}).content.decode()
     assert "第 2/2 页" in second
     assert "上一页" in second
+
+
+def test_the_org_list_filters_by_subtree_type_founding_period_and_day_in_force(tree, login):
+    from kexie.orgs.models import OrgType, OrgUnit
+
+    OrgUnit.objects.filter(pk=tree["township"].pk).update(active_from=dt.date(2024, 3, 1))
+    client = login("city_admin")
+    founded = client.get(f"/orgs/?unit={tree['city'].pk}&period=2024&type={OrgType.TOWNSHIP}")
+    assert founded.status_code == 200
+    body = founded.content.decode()
+    assert tree["township"].name in body
+    assert tree["county"].name not in body
+    assert "2024年成立" in body
+    before = client.get(f"/orgs/?unit={tree['city'].pk}&at=2024-02-29&type={OrgType.TOWNSHIP}")
+    assert tree["township"].name not in before.content.decode()  # founded the next day
+    assert "没有符合条件的单位" in before.content.decode()
+
+
+def test_the_org_list_refuses_bad_filters_and_units_outside_scope(tree, login):
+    client = login("county_admin")
+    bad = client.get("/orgs/?period=2024年底")
+    assert bad.status_code == 400
+    assert "期间“2024年底”无法识别" in bad.content.decode()
+    assert client.get("/orgs/?at=2024-13-01").status_code == 400
+    assert client.get(f"/orgs/?unit={tree['other_county'].pk}").status_code == 404

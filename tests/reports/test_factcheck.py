@@ -642,3 +642,52 @@ def test_a_qualifier_leading_a_list_holds_for_every_item(db, text, expected):
 
     claims = map_text(text=text, period=2024)
     assert [c.indicator.code if c.indicator else None for c in claims if c.found.kind == "count"] == expected
+
+
+def test_the_activity_line_figures_of_a_generated_report_check_out_and_changed_ones_are_flagged(
+    tree, access_of
+):
+    from kexie.activities import facts
+    from kexie.reports.catalogue import REACH
+
+    day = dt.date(2024, 6, 3)
+    make_activity(
+        tree["county"], "科普讲座进社区", day, participants=300, beneficiaries=180, materials_copies=2000
+    )
+    make_activity(
+        tree["county"], "科技志愿服务", day, activity_type="volunteer", participants=90, beneficiaries=70
+    )
+    make_activity(tree["county2"], "青少年科技竞赛", day, activity_type="contest", participants=400)
+    make_activity(tree["county2"], "科普大篷车进乡村", day, activity_type="caravan", participants=500)
+    make_activity(tree["county"], "流动科技馆巡展", day, activity_type="mobile_museum", participants=800)
+    make_activity(
+        tree["county"],
+        "农技培训",
+        day,
+        activity_type="training",
+        participants=120,
+        target_groups=("farmers",),
+    )
+    facts.rebuild()  # written straight to the database, past the services that keep the facts
+    access = access_of("city_admin")
+    draft = generate(access, "annual", tree["city"], "2024")
+    text, _ = draft.text_with_figures()
+    assert "受益群众与特色活动" in text
+    result = check_text(access=access, text=text, period=2024, unit=tree["city"])
+    assert result.counts["inconsistent"] == 0, [
+        (c.text, c.indicator.code, c.computed) for c in result.claims if c.verdict == Verdict.INCONSISTENT
+    ]
+    reach = [c for c in result.claims if c.verdict == Verdict.CONSISTENT and c.indicator.code in REACH]
+    assert {c.indicator.code for c in reach} == set(REACH)
+
+    changed, edited, shift, spans = reach[:3], text, 0, []
+    for claim in changed:
+        wrong = _wrong(claim)
+        start = claim.found.start + shift
+        edited = edited[:start] + wrong + edited[start + len(claim.text) :]
+        spans.append((start, start + len(wrong)))
+        shift += len(wrong) - len(claim.text)
+    checked = check_text(access=access, text=edited, period=2024, unit=tree["city"])
+    assert [
+        (c.found.start, c.found.end) for c in checked.claims if c.verdict == Verdict.INCONSISTENT
+    ] == spans

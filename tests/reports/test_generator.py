@@ -157,7 +157,8 @@ def test_the_annual_review_reads_like_a_report(tree, people, access_of, activiti
     text = draft.plain_text()
     assert draft.title == "怀宁县科学技术协会2024年工作总结"
     assert "一、科学普及" in text
-    assert "二、学术交流" in text
+    assert "二、受益群众与特色活动" in text  # the fixture's trainings: 培训人次
+    assert "三、学术交流" in text
     assert "2024年，全县科协系统共举办科普活动" in text
     assert "在安庆市科学技术协会下属单位中居第" in text  # rank among the siblings (the city is in scope)
     assert "表1  2024年各单位科普活动情况" in text
@@ -190,7 +191,13 @@ def test_sections_without_data_are_left_out(tree, people, access_of):
     draft = generate(access_of("county_filler"), "annual", tree["county"], "2024")
     text = draft.plain_text()
     assert [b["text"] for b in draft.body["blocks"] if b["kind"] == "heading"] == ["一、科学普及"]
-    assert draft.omitted == ["学术交流", "阵地与平台", "科技工作者和志愿者参与", "荣誉与排名"]
+    assert draft.omitted == [
+        "受益群众与特色活动",
+        "学术交流",
+        "阵地与平台",
+        "科技工作者和志愿者参与",
+        "荣誉与排名",
+    ]
     assert "比上年" not in text
     assert "展览" not in text
     assert "学术" not in text

@@ -4,7 +4,7 @@ Every activity of the source moves to the target in one UPDATE, each with one "~
 (its many-to-many rows attached, as the services leave them); the fact cells of the source and of
 the target for the months concerned are recomputed in the same transaction (`facts.refresh`).
 Links naming the source as co-organiser (协办单位) point at the target instead, or go where the target
-already organises or co-organises the activity. Campaigns the source set up (local 活动品牌) move with
+already organises or co-organises the activity. Campaigns and activity types the source set up (local 活动品牌, 活动类型) move with
 it, so that its activities may keep them.
 
 Refused before anything is written, with both records named: two activities that would share the
@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from kexie.activities import facts
-from kexie.activities.models import Activity, Campaign
+from kexie.activities.models import Activity, ActivityType, Campaign
 from kexie.activities.services import M2M_FIELDS, _m2m_history_model
 from kexie.core.errors import DomainError
 from kexie.orgs.merging import merge_actor, merge_reason, register_merge_handler
@@ -63,26 +63,43 @@ def _refuse_clashes(source: OrgUnit, target: OrgUnit) -> None:
     )
 
 
-def _refuse_foreign_campaigns(source: OrgUnit, target: OrgUnit) -> None:
-    """A local campaign applies to the subtree of the unit that set it up; after the merge the target
-    organises the activities, so the campaign's unit must be the target or above it."""
-    used = (
-        Activity.objects.filter(org_unit=source, campaign__org_unit__isnull=False)
-        .exclude(campaign__org_unit=source)
-        .select_related("campaign__org_unit")
-        .order_by("start_date", "pk")
-    )
-    seen: set[int] = set()
-    for activity in used.iterator():
-        campaign = activity.campaign
-        if campaign.pk in seen:
-            continue
-        seen.add(campaign.pk)
-        if not target.path.startswith(campaign.org_unit.path):
-            raise DomainError(
-                f"无法合并：{_describe(activity, source)}使用了“{campaign.org_unit.name}”设立的活动品牌"
-                f"“{campaign.name}”，并入“{target.name}”后该品牌不再适用。请先修改这些活动的活动品牌，再进行合并。"
-            )
+# the managed lists a unit can set up for its subtree: (activity field, list label)
+LOCAL_LISTS = (("campaign", "活动品牌"), ("activity_type", "活动类型"))
+
+
+def _refuse_foreign_lists(source: OrgUnit, target: OrgUnit) -> None:
+    """A local campaign or activity type applies to the subtree of the unit that set it up; after the
+    merge the target organises the activities, so that unit must be the target or above it."""
+    for field, label in LOCAL_LISTS:
+        used = (
+            Activity.objects.filter(org_unit=source, **{f"{field}__org_unit__isnull": False})
+            .exclude(**{f"{field}__org_unit": source})
+            .select_related(f"{field}__org_unit")
+            .order_by("start_date", "pk")
+        )
+        seen: set[int] = set()
+        for activity in used.iterator():
+            item = getattr(activity, field)
+            if item.pk in seen:
+                continue
+            seen.add(item.pk)
+            if not target.path.startswith(item.org_unit.path):
+                raise DomainError(
+                    f"无法合并：{_describe(activity, source)}使用了“{item.org_unit.name}”设立的{label}"
+                    f"“{item.name}”，并入“{target.name}”后该{label}不再适用。请先修改这些活动的{label}，再进行合并。"
+                )
+
+
+def _refuse_type_name_clash(source: OrgUnit, target: OrgUnit) -> None:
+    """The source's own activity types move to the target, whose type names are unique."""
+    mine = {t.name: t for t in ActivityType.objects.filter(org_unit=source)}
+    clash = ActivityType.objects.filter(org_unit=target, name__in=list(mine)).order_by("name").first()
+    if clash is not None:
+        raise DomainError(
+            f"无法合并：“{source.name}”设立的活动类型“{mine[clash.name].name}”（代码 {mine[clash.name].code}）"
+            f"与“{target.name}”设立的活动类型“{clash.name}”（代码 {clash.code}）同名。"
+            "请先在“活动品牌与类型”中改名或停用其中一个，再进行合并。"
+        )
 
 
 def _param(field) -> str:
@@ -136,13 +153,15 @@ def _write_history(ids: list[int], *, when, reason: str) -> None:
 
 def merge_activities(source: OrgUnit, target: OrgUnit, on: dt.date) -> int:
     _refuse_clashes(source, target)
-    _refuse_foreign_campaigns(source, target)
+    _refuse_foreign_lists(source, target)
+    _refuse_type_name_clash(source, target)
     moving = Activity.objects.filter(org_unit=source)
     ids = list(moving.order_by("pk").values_list("pk", flat=True))
     cells = facts.cells_for(moving)
     now = timezone.now()
     reason = merge_reason(source, target)
     Campaign.objects.filter(org_unit=source).update(org_unit=target)
+    ActivityType.objects.filter(org_unit=source).update(org_unit=target)
     try:
         with transaction.atomic():
             moved = moving.update(org_unit=target, updated_at=now)

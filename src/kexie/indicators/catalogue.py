@@ -128,6 +128,9 @@ ORG_UNIT = register_record_type(
         date_field="active_from",  # unused: org units are counted as a stock (StockAt), never as a flow
         org_lookup="",  # the unit itself
         dimensions={"org_type": Dimension("org_type", "单位类型", "org_type", labels=dict(OrgType.choices))},
+        # the org list (kexie.orgs.views.tree with filters) implements this URL contract: period = founded
+        # within (active_from), at = in force on a day (the stock), unit = subtree, type = org type
+        link=ListLink(path="/orgs/", params=(Param("org_type", "type"),), own_param="own", at_param="at"),
     )
 )
 

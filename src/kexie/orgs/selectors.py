@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import F, Q, QuerySet
 
 from kexie.accounts.models import User
+from kexie.core.periods import Period
 from kexie.orgs.models import Membership, OrgUnit
 from kexie.orgs.scoping import Access, Action, get_in_scope, scope, subtree_q
 
 
 def orgunit_list(
-    *, access: Access, action: Action = Action.VIEW, search: str = "", include_closed: bool = True
+    *,
+    access: Access,
+    action: Action = Action.VIEW,
+    search: str = "",
+    include_closed: bool = True,
+    within: OrgUnit | None = None,
+    only: OrgUnit | None = None,
+    founded: Period | None = None,
+    at: dt.date | None = None,
+    org_type: str = "",
 ) -> QuerySet[OrgUnit]:
+    """Units in scope, by name/code text; `within` a subtree (the unit included), `only` one unit (本级), `founded` within a
+    period (成立日期), in force `at` a day (founded by then and not closed before: the indicator engine's
+    组织机构数 counts exactly these), of one `org_type`. The engine's provenance links read this list."""
     qs = scope(OrgUnit.objects.all(), access, action)
     if search:
         qs = qs.filter(
@@ -19,6 +34,18 @@ def orgunit_list(
         )
     if not include_closed:
         qs = qs.filter(active_to__isnull=True)
+    if within is not None:
+        qs = qs.filter(subtree_q(within.path))
+    if only is not None:
+        qs = qs.filter(pk=only.pk)
+    if founded is not None:
+        qs = qs.filter(active_from__gte=founded.start, active_from__lte=founded.end)
+    if at is not None:
+        qs = qs.filter(Q(active_from__isnull=True) | Q(active_from__lte=at)).filter(
+            Q(active_to__isnull=True) | Q(active_to__gt=at)
+        )
+    if org_type:
+        qs = qs.filter(org_type=org_type)
     return qs.order_by("path")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -11,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from kexie.core.errors import DomainError
+from kexie.core.periods import Period, PeriodError
 from kexie.core.xlsx import SheetData, build_workbook, xlsx_response
 from kexie.indicators.lists import org_type_counts, org_type_counts_by_child
 from kexie.orgs import forms, selectors, services
@@ -18,6 +21,7 @@ from kexie.orgs.importers import COLUMNS
 from kexie.orgs.middleware import SESSION_KEY
 from kexie.orgs.models import Membership, OrgType, OrgUnit
 from kexie.orgs.scoping import Action
+from kexie.records.edge import error_response
 
 
 def _crumbs(access, unit: OrgUnit) -> list[tuple[str, str]]:
@@ -48,6 +52,55 @@ def _nodes(access, units: list[OrgUnit], parent: OrgUnit) -> list[dict]:
     return nodes
 
 
+def _list_filters(access, params) -> dict:
+    """The list's filters (the contract of the engine's links to org units, see orgunit_list):
+    unit (a subtree; with own=1 that unit alone), period (founded within), at (in force on a day,
+    YYYY-MM-DD), type (org type)."""
+    filters: dict = {}
+    if params.get("unit"):
+        try:
+            filters["within"] = selectors.orgunit_get(access=access, pk=int(params["unit"]))
+        except ValueError:
+            raise Http404("没有这个单位") from None
+    if params.get("own") == "1":
+        if "within" not in filters:
+            raise DomainError("“本级”（own=1）需要同时指定单位（unit）。", field="own")
+        filters["only"] = filters.pop("within")
+    if params.get("period"):
+        try:
+            filters["founded"] = Period.parse(params["period"])
+        except PeriodError as exc:
+            raise DomainError(
+                f"期间“{params['period'][:20]}”无法识别：{exc.message}", field="period"
+            ) from None
+    if params.get("at"):
+        try:
+            filters["at"] = dt.date.fromisoformat(params["at"])
+        except ValueError:
+            raise DomainError(f"日期“{params['at'][:20]}”无法识别，请写成 2024-12-31。", field="at") from None
+    if params.get("type"):
+        if params["type"] not in OrgType.values:
+            raise DomainError(f"没有“{params['type'][:20]}”这种单位类型。", field="type")
+        filters["org_type"] = params["type"]
+    return filters
+
+
+def _filter_note(filters: dict) -> str:
+    parts = []
+    if "within" in filters:
+        parts.append(f"{filters['within'].name}及其下级")
+    if "only" in filters:
+        parts.append(f"{filters['only'].name}（本级）")
+    if "org_type" in filters:
+        parts.append(OrgType(filters["org_type"]).label)
+    if "founded" in filters:
+        parts.append(f"{filters['founded'].label}成立")
+    if "at" in filters:
+        at = filters["at"]
+        parts.append(f"{at.year}年{at.month}月{at.day}日存续")
+    return "，".join(parts)
+
+
 def tree(request):
     access = request.access
     root = access.unit
@@ -55,11 +108,15 @@ def tree(request):
         raise Http404("没有可用的单位")
     q = request.GET.get("q", "").strip()[:50]
     context = {"title": "组织机构", "root": root, "q": q, "can_manage": access.can(Action.MANAGE)}
-    if q:
-        page = Paginator(selectors.orgunit_list(access=access, search=q), 50).get_page(
+    try:
+        filters = _list_filters(access, request.GET)
+    except DomainError as exc:
+        return error_response(request, exc, title="筛选条件有误")
+    if q or filters:
+        page = Paginator(selectors.orgunit_list(access=access, search=q, **filters), 50).get_page(
             request.GET.get("page")
         )
-        context["results"] = page
+        context.update(results=page, listing=True, filter_note=_filter_note(filters))
     else:
         kids = list(selectors.orgunit_children(access=access, unit=root))
         context["nodes"] = _nodes(access, kids, root)

@@ -192,6 +192,61 @@ def _annual_popsci(w: Writer) -> list:
     ]
 
 
+REACH = (
+    "popsci_beneficiaries",
+    "materials_copies",
+    "volunteer_service_activities",
+    "volunteer_service_beneficiaries",
+    "popsci_contests",
+    "caravan_activities",
+    "mobile_museum_activities",
+    "farmer_activities",
+    "farmer_participants",
+    "training_participants",
+)
+
+
+def _annual_reach(w: Writer) -> list:
+    """受益群众, 科普资料, 志愿服务, 竞赛, 大篷车, 流动科技馆, 面向农民, 培训: each clause only with data."""
+    y = w.period
+    return [
+        w.para(
+            f"{y.label}，",
+            _join(
+                [
+                    (f"{w.area}科普活动受益群众", w.fig("popsci_beneficiaries")),
+                    (noun("materials_copies"), w.fig("materials_copies")),
+                ]
+            ),
+            "。",
+        ),
+        w.para(
+            f"开展{noun('volunteer_service_activities')}",
+            w.fig("volunteer_service_activities"),
+            *_opt("，受益群众", w.fig("volunteer_service_beneficiaries")),
+            "。",
+        ),
+        w.para(
+            "举办",
+            _join(
+                [
+                    (noun("popsci_contests"), w.fig("popsci_contests")),
+                    (noun("caravan_activities"), w.fig("caravan_activities")),
+                    (noun("mobile_museum_activities"), w.fig("mobile_museum_activities")),
+                ]
+            ),
+            "。",
+        ),
+        w.para(
+            f"开展{noun('farmer_activities')}",
+            w.fig("farmer_activities"),
+            *_opt("，参与", w.fig("farmer_participants")),
+            "。",
+        ),
+        w.para(f"全年{noun('training_participants')}", w.fig("training_participants"), "。"),
+    ]
+
+
 def _annual_academic(w: Writer) -> list:
     y, prev = w.period, w.period.previous()
     return [
@@ -252,6 +307,7 @@ ANNUAL = register(
                     *UNITS_USE,
                 ),
             ),
+            Section("受益群众与特色活动", REACH, _annual_reach),
             Section("学术交流", ("academic_activities", "academic_participants"), _annual_academic),
             ANNUAL_SITES,
             Section(
