@@ -50,12 +50,11 @@ class PeriodField(forms.Field):
 
 
 def unit_search(*, access: Access, action: Action | str, q: str, limit: int = 20) -> QuerySet[OrgUnit]:
-    """Active units in scope for `action` whose name, short name or 机构代码 contains `q`."""
-    qs = scope(OrgUnit.objects.filter(active_to__isnull=True), access, action)
-    q = q.strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q))
-    return qs.order_by("path")[:limit]
+    """Active units in scope for `action` whose name, short name or 机构代码 contains `q` (the org list's
+    own search, kexie.orgs.selectors.orgunit_list)."""
+    from kexie.orgs.selectors import orgunit_list
+
+    return orgunit_list(access=access, action=action, search=q.strip(), include_closed=False)[:limit]
 
 
 class TypedUnit(str):
