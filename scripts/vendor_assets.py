@@ -16,6 +16,9 @@ ALLOWLIST = {
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "@tabler/core/dist/css/tabler.min.css": "tabler/tabler.min.css",
     "@tabler/core/dist/js/tabler.min.js": "tabler/tabler.min.js",
+    # the two files above name their source maps: collectstatic's manifest storage fails without them
+    "@tabler/core/dist/css/tabler.min.css.map": "tabler/tabler.min.css.map",
+    "@tabler/core/dist/js/tabler.min.js.map": "tabler/tabler.min.js.map",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
 }
 

@@ -1,6 +1,9 @@
 """Shared fixtures: the standard org tree and a persona per role and level, plus an outsider."""
 
+import datetime as dt
 import importlib
+import os
+import random
 
 import pytest
 from django.test import Client
@@ -8,6 +11,22 @@ from django.test import Client
 from kexie.orgs.models import Role
 from kexie.orgs.scoping import access_for
 from tests.factories import make_user, standard_tree
+
+# Tests that check a drawn sample of many cases of one kind draw it from this seed: the day's date
+# unless KEXIE_SAMPLE_SEED is set, so a failure is replayed by setting the seed pytest's header shows.
+SAMPLE_SEED = int(os.environ.get("KEXIE_SAMPLE_SEED") or dt.date.today().strftime("%Y%m%d"))
+
+
+def pytest_report_header(config):
+    return f"kexie: sampled checks draw with KEXIE_SAMPLE_SEED={SAMPLE_SEED}"
+
+
+@pytest.fixture
+def sample_rng(request):
+    """A random.Random seeded from the run's seed and the test's id (a test's draw does not depend on
+    which other tests run); the seed is printed, so a failing test's report shows it."""
+    print(f"sampled with KEXIE_SAMPLE_SEED={SAMPLE_SEED}")
+    return random.Random(f"{SAMPLE_SEED}:{request.node.nodeid}")
 
 
 def _db_order(item) -> int:
@@ -86,3 +105,13 @@ def login(people):
         return client
 
     return _login
+
+
+# Browser tests: an assertion waits up to 15 s (Playwright's default is 5 s) for a page to settle, so a
+# loaded CI machine slows them down rather than failing them; a passing test waits no longer for it.
+try:
+    from playwright.sync_api import expect as _playwright_expect
+except ImportError:  # pragma: no cover — playwright is a dev dependency
+    pass
+else:
+    _playwright_expect.set_options(timeout=15_000)

@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # the checkout
 SRC_DIR = BASE_DIR / "src" / "kexie"
@@ -44,8 +45,9 @@ if not DEBUG and SECRET_KEY == INSECURE_SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-# Demo data (known passwords) may only ever be loaded on a development instance.
-KEXIE_ALLOW_DEMO = DEBUG and env_bool("KEXIE_ALLOW_DEMO", True)
+# Demo data (known passwords): on by default only with DEBUG on. scripts/run.sh turns it on explicitly
+# to serve the demo with DEBUG off on the loopback address; a real deployment never sets it.
+KEXIE_ALLOW_DEMO = env_bool("KEXIE_ALLOW_DEMO", DEBUG)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -68,11 +70,16 @@ INSTALLED_APPS = [
     "kexie.activities",
     "kexie.workflows",
     "kexie.registries",
+    "kexie.people",
+    "kexie.honours",
+    "kexie.contests",
+    "kexie.volunteers",
     "kexie.indicators",
     "kexie.analytics",
     "kexie.facts",
     "kexie.reports",
     "kexie.web",
+    "kexie.ops",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +97,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "kexie.orgs.middleware.AccessMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kexie.ops.middleware.NoStoreForAuthenticatedMiddleware",
 ]
 
 ROOT_URLCONF = "kexie.urls"
@@ -133,7 +141,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # Several server processes share the file: WAL lets readers run beside the one writer, and a
+        # writer waits up to the busy timeout for the lock (taken at BEGIN: IMMEDIATE) instead of failing
+        # with "database is locked". The timeout outlasts a large import's commit.
+        "timeout": env_int("KEXIE_SQLITE_BUSY_TIMEOUT", 60),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
 
@@ -175,8 +187,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 WHITENOISE_USE_FINDERS = DEBUG  # development serves straight from the app and vendor folders
+# collectstatic compresses each file (gzip and brotli) once; source maps are only ever read by a
+# developer's browser tools, so they are not worth the (slow) brotli pass.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -228,8 +243,16 @@ SECURE_CSP = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# Served over HTTPS (directly or by the TLS proxy): on by default whenever DEBUG is off. It makes the
+# cookies secure, redirects plain HTTP to HTTPS and sends HSTS. scripts/run.sh turns it off, since it
+# serves plain HTTP on the loopback address. Each setting below can still be set on its own.
+KEXIE_HTTPS = env_bool("KEXIE_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", KEXIE_HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", KEXIE_HTTPS)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", KEXIE_HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if KEXIE_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 
 LOGGING = {
@@ -240,5 +263,8 @@ LOGGING = {
     "loggers": {
         "kexie.security": {"handlers": ["console"], "level": "WARNING"},
         "kexie": {"handlers": ["console"], "level": env_str("KEXIE_LOG_LEVEL", "INFO")},
+        # Django logs a server error's traceback to "django.request"; its default handler prints only
+        # with DEBUG on, so without this a production 500 would leave no trace.
+        "django": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
     },
 }

@@ -14,3 +14,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_kexie_{os.getpid()}"}
+# whitenoise warns on every request when STATIC_ROOT does not exist (a fresh clone has run no collectstatic)
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405

@@ -1,5 +1,6 @@
-"""Photos and documents attached to an activity: checked by their bytes, size-limited, stored under
-MEDIA_ROOT with a random name and served only through the scoped view."""
+"""Photos and documents attached to an activity (the record layer's attachments, slots 照片 and 附件 by
+file type): checked by their bytes, size-limited, stored under MEDIA_ROOT with a random name and
+served only through the scoped view; the former /activities/attachments/<id>/ URLs still lead there."""
 
 import datetime as dt
 import io
@@ -11,9 +12,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kexie.activities import services
-from kexie.activities.models import Activity, Attachment
+from kexie.activities.models import Activity
+from kexie.activities.records import ACTIVITIES
 from kexie.core import uploads
 from kexie.core.errors import DomainError, PermissionDeniedError
+from kexie.records import services as record_services
+from kexie.records.models import Attachment
 from tests.factories import make_activity
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
@@ -45,9 +49,18 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 
 def add(access_of, people, activity, name, content, who="county_filler"):
-    return services.attachment_add(
-        access=access_of(who), actor=people[who], activity=activity, upload=upload(name, content)
+    return record_services.attachment_add(
+        declaration=ACTIVITIES,
+        access=access_of(who),
+        actor=people[who],
+        record=activity,
+        slot="",  # by its type: a photo or a document
+        upload=upload(name, content),
     )
+
+
+def url(attachment, *rest: str) -> str:
+    return f"/activities/{attachment.object_id}/attachments/{attachment.pk}/" + "".join(rest)
 
 
 @pytest.mark.parametrize(
@@ -66,11 +79,11 @@ def test_accepted_types_are_stored_with_a_random_name(
     access_of, people, activity, name, content, kind, content_type
 ):
     attachment = add(access_of, people, activity, name, content)
-    assert (attachment.kind, attachment.content_type, attachment.original_name) == (kind, content_type, name)
+    assert (attachment.slot, attachment.mime_type, attachment.original_name) == (kind, content_type, name)
     stored = Path(settings.MEDIA_ROOT) / attachment.file.name
     assert stored.read_bytes() == content
     assert Path(name).stem not in attachment.file.name
-    assert attachment.file.name.startswith("activities/")
+    assert attachment.file.name.startswith("records/")
 
 
 @pytest.mark.parametrize(
@@ -125,29 +138,33 @@ def test_the_upload_page_reports_refusals_and_keeps_good_files(activity, login):
     client = login("county_filler")
     response = client.post(
         f"/activities/{activity.pk}/attachments/",
-        {"files": [upload("现场.jpg", JPEG), upload("病毒.exe", b"MZ")]},
+        {"file": [upload("现场.jpg", JPEG), upload("病毒.exe", b"MZ")]},
         follow=True,
     )
     body = response.content.decode()
     assert "已上传1个文件：现场.jpg" in body
     assert "不支持“.exe”文件" in body
-    assert list(activity.attachments.values_list("original_name", flat=True)) == ["现场.jpg"]
+    assert list(Attachment.objects.values_list("object_id", "original_name")) == [(activity.pk, "现场.jpg")]
 
 
 def test_files_are_served_only_through_the_scoped_view(access_of, people, activity, login):
     attachment = add(access_of, people, activity, "方案.pdf", PDF)
-    response = login("county_viewer").get(f"/activities/attachments/{attachment.pk}/")
+    response = login("county_viewer").get(url(attachment))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    assert login("outsider").get(f"/activities/attachments/{attachment.pk}/").status_code == 404
+    assert login("outsider").get(url(attachment)).status_code == 404
     assert login("county_filler").get(f"/media/{attachment.file.name}").status_code == 404
+    # the former URL of the file leads to it, for those who may see it only
+    former = login("county_viewer").get(f"/activities/attachments/{attachment.pk}/")
+    assert (former.status_code, former["Location"]) == (307, url(attachment))
+    assert login("outsider").get(f"/activities/attachments/{attachment.pk}/").status_code == 404
 
 
 def test_photos_are_shown_inline(access_of, people, activity, login):
     attachment = add(access_of, people, activity, "现场.jpg", JPEG)
-    response = login("county_filler").get(f"/activities/attachments/{attachment.pk}/")
+    response = login("county_filler").get(url(attachment))
     assert response["Content-Type"] == "image/jpeg"
     assert response["Content-Disposition"].startswith("inline;")
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -158,10 +175,11 @@ def test_deleting_an_attachment_removes_its_file(
 ):
     attachment = add(access_of, people, activity, "现场.jpg", JPEG)
     stored = Path(settings.MEDIA_ROOT) / attachment.file.name
+    assert login("outsider").post(url(attachment, "delete/")).status_code == 404
+    assert login("county_viewer").post(url(attachment, "delete/")).status_code == 404
     assert login("outsider").post(f"/activities/attachments/{attachment.pk}/delete/").status_code == 404
-    assert login("county_viewer").post(f"/activities/attachments/{attachment.pk}/delete/").status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        response = login("county_filler").post(f"/activities/attachments/{attachment.pk}/delete/")
+        response = login("county_filler").post(url(attachment, "delete/"))
     assert response.status_code == 302
     assert not Attachment.objects.exists()
     assert not stored.exists()
@@ -171,13 +189,20 @@ def test_undoing_an_activity_deletion_brings_its_attachments_back(access_of, peo
     kept = add(access_of, people, activity, "现场.jpg", JPEG)
     removed = add(access_of, people, activity, "错传.pdf", PDF)
     filler = access_of("county_filler")
-    services.attachment_delete(access=filler, actor=people["county_filler"], attachment=removed)
+    record_services.attachment_delete(
+        declaration=ACTIVITIES,
+        access=filler,
+        actor=people["county_filler"],
+        record=activity,
+        attachment=removed,
+    )
     pk = activity.pk
     services.activity_delete(access=filler, actor=people["county_filler"], activity=activity)
-    assert not Attachment.objects.exists()
+    client = login("county_filler")
+    assert client.get(url(kept)).status_code == 404  # reached only through the activity
     assert (Path(settings.MEDIA_ROOT) / kept.file.name).exists()  # kept on disk for the undo
     services.activity_restore(access=filler, actor=people["county_filler"], pk=pk)
-    restored = Activity.objects.get(pk=pk)
-    assert list(restored.attachments.values_list("pk", "original_name")) == [(kept.pk, "现场.jpg")]
-    response = login("county_filler").get(f"/activities/attachments/{kept.pk}/")
+    Activity.objects.get(pk=pk)
+    assert list(Attachment.objects.values_list("pk", "original_name")) == [(kept.pk, "现场.jpg")]
+    response = client.get(url(kept))
     assert b"".join(response.streaming_content) == JPEG

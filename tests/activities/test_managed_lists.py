@@ -9,9 +9,10 @@ import pytest
 
 from kexie.activities import selectors, services
 from kexie.activities.filters import parse_filters
-from kexie.activities.forms import ActivityForm
 from kexie.activities.models import Activity, ActivityType, Campaign
+from kexie.activities.records import ACTIVITIES
 from kexie.core.errors import DomainError, PermissionDeniedError
+from kexie.records.forms import RecordForm
 from tests.activities.test_import import HEADER, SHEET, row
 from tests.imports.helpers import write_xlsx
 
@@ -54,7 +55,7 @@ def test_a_township_uses_its_county_campaigns_in_forms_filters_and_imports(
     tree, county_lists, access_of, upload, commit, tmp_path
 ):
     township = access_of("township_filler")
-    form = ActivityForm(access=township)
+    form = RecordForm(declaration=ACTIVITIES, access=township)
     assert county_lists["five"] in form.fields["campaign"].queryset
     assert county_lists["talk"] in form.fields["activity_type"].queryset
     assert county_lists["other"] not in form.fields["campaign"].queryset
@@ -62,7 +63,7 @@ def test_a_township_uses_its_county_campaigns_in_forms_filters_and_imports(
         {"campaign": county_lists["five"].code, "type": county_lists["talk"].code}, access=township
     )
     assert filters.is_valid
-    assert filters.campaign == county_lists["five"]
+    assert filters.values["campaign"] == [county_lists["five"].code]
     path = write_xlsx(
         tmp_path / "台账.xlsx",
         [row(活动品牌="五进", 活动类型="三下乡宣讲", 主办单位代码="340822100000")],

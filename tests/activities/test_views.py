@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from kexie.activities.models import Activity
+from kexie.activities.records import ACTIVITIES
+from kexie.records.forms import version_of
 from tests.factories import make_activity
 
 D = dt.date
@@ -131,14 +133,15 @@ def test_list_shows_count_and_participant_sum_of_the_filtered_set(tree, county_a
     make_activity(tree["township"], "高河镇活动", D(2024, 3, 1), participants=30)
     make_activity(tree["township"], "去年的活动", D(2023, 3, 1), participants=1000)
     body = login("county_filler").get("/activities/", {"period": "2024"}).content.decode()
-    assert re.search(r'data-testid="total-count">2<', body)
-    assert re.search(r'data-testid="total-participants">150<', body)
+    # the engine's figures, each linking to its records
+    assert re.search(r'data-testid="total-count"><a href="[^"]+">2<', body)
+    assert re.search(r'data-testid="total-participants"><a href="[^"]+">150<', body)
 
 
 def test_an_invalid_filter_shows_a_chinese_message_not_an_error_page(county_act, login):
     response = login("county_filler").get("/activities/", {"period": "2023Q9", "type": "nope"})
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400  # the list page with its message (the layer's 400 for bad input)
     assert "筛选条件有误" in body
     assert "无法识别的期间“2023Q9”" in body
     assert "没有代码为“nope”的活动类型" in body
@@ -209,7 +212,7 @@ def test_create_form_creates_and_redirects(tree, login, people):
     [
         ({"end_date": "2024-05-01"}, "end_date", "结束日期不能早于开始日期"),
         ({"participants": "-3"}, "participants", "参与人次不能为负数"),
-        ({"participants": "很多"}, "participants", "请输入整数"),
+        ({"participants": "很多"}, "participants", "参与人次应为整数"),
         ({"title": ""}, "title", ""),
         ({"campaign": "science_day", "start_date": "2025-09-10"}, "campaign", "请选择“全国科普月”"),
     ],
@@ -221,7 +224,7 @@ def test_create_form_shows_inline_errors_and_keeps_input(tree, login, over, fiel
         over["campaign"] = Campaign.objects.get(code=over["campaign"]).pk
     response = login("county_filler").post("/activities/new/", form_data(tree, **over))
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert re.search(rf'data-field="{field}">[^<]*{fragment}', body), body[-3000:]
     assert 'value="高河镇文化站"' in body
     assert not Activity.objects.exists()
@@ -248,6 +251,7 @@ def test_edit_form_saves_and_history_shows_the_change(tree, county_act, login):
         start_date="2024-09-21",
         participants="150",
         campaign=county_act.campaign_id,
+        _version=version_of(ACTIVITIES, county_act),  # the form's hidden version (no lost update)
     )
     assert client.post(f"/activities/{county_act.pk}/edit/", data).status_code == 302
     county_act.refresh_from_db()
@@ -293,8 +297,8 @@ def test_deleted_page_lists_deleted_activities_with_restore(county_act, login):
 
 def test_a_restored_activity_leaves_the_deleted_page(county_act, login):
     client = login("county_filler")
-    client.post(f"/activities/{county_act.pk}/delete/", {})
-    client.post(f"/activities/{county_act.pk}/restore/")
+    client.post(f"/activities/{county_act.pk}/delete/", {}, follow=True)  # (its message shown)
+    client.post(f"/activities/{county_act.pk}/restore/", follow=True)
     assert "怀宁县科普讲座" not in client.get("/activities/deleted/").content.decode()
 
 

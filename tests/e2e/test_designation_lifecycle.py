@@ -173,6 +173,14 @@ def test_a_municipal_base_is_applied_for_granted_graded_and_revoked_with_every_s
         for table, member in (("sites-by-programme", "popsci_base"), ("sites-by-level", "municipal")):
             row = page.get_by_test_id(table).locator(f'tr[data-member="{member}"] td.text-end')
             expect(row).to_have_text(["2", "1"])  # in force at the year's end, newly granted in it
+        # by the holders' county: loaded into the card when it scrolls into view, drawn by ECharts
+        page.get_by_test_id("sites-regions-slot").scroll_into_view_if_needed()
+        expect(page.get_by_test_id("sites-regions-chart")).to_have_attribute(
+            "data-rendered", "true", timeout=15000
+        )
+        by_region = page.get_by_test_id("sites-by-region")
+        expect(by_region.locator('tr[data-member="340822"] td.text-end')).to_have_text("1")  # 怀宁县
+        expect(by_region.locator('tr[data-member=""] td.text-end')).to_have_text("1")  # no region code
         figure.click()
         page.wait_for_url("**/registries/?**")
         rows = page.locator("[data-testid=record-table] tbody tr")

@@ -8,7 +8,9 @@ is checked against a second, deliberately naive implementation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +20,40 @@ from kexie.core.periods import Period
 from kexie.orgs.models import OrgUnit
 
 NO_MEMBER = ""  # the engine's key for "no campaign" / "no target group"
+
+_FROZEN: dict[str, list] | None = None
+
+
+@contextmanager
+def frozen():
+    """While no row changes (checking the figures of one result), each restatement below reads its
+    table once instead of once per figure: one query per figure cost tens of thousands of queries per
+    property run, most of that test's time on PostgreSQL. Never write records inside the block."""
+    global _FROZEN
+    outer = _FROZEN
+    _FROZEN = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _FROZEN = outer
+
+
+def snapshot(name: str, query: Callable[[], Iterable]) -> list:
+    """`list(query())`, read once per `frozen()` block (`name` names the query within the block)."""
+    if _FROZEN is None:
+        return list(query())
+    if name not in _FROZEN:
+        _FROZEN[name] = list(query())
+    return _FROZEN[name]
+
+
+def _units() -> list[OrgUnit]:
+    return snapshot("orgunits", OrgUnit.objects.all)
+
+
+@functools.cache
+def _period(text: str) -> Period:
+    return Period.parse(text)  # a provenance walk parses the same few period strings thousands of times
 
 
 @dataclass(frozen=True)
@@ -229,6 +265,14 @@ def expected(code: str, recs: list[Rec], period: Period, path: str, **kw):
         return units_founded(period, path, own_only=kw.get("own_only", False), key=kw.get("key"))
     if isinstance(measure, tuple) and measure[0] == "registry":
         return registry_expected(measure, SPEC[code][1], period, path, own_only=kw.get("own_only", False))
+    if isinstance(measure, tuple) and measure[0] == "honour":  # issue 11
+        return honour_expected(measure, SPEC[code][1], period, path, own_only=kw.get("own_only", False))
+    if isinstance(measure, tuple) and measure[0] == "people":  # issue 11 (people, posts, townships)
+        return people_expected(measure, SPEC[code][1], period, path, own_only=kw.get("own_only", False))
+    if isinstance(measure, tuple) and measure[0] == "cv":  # issue 11 (contests, volunteers)
+        return contest_volunteer_expected(
+            measure, SPEC[code][1], period, path, own_only=kw.get("own_only", False)
+        )
     rows = behind(code, recs, period, path, **kw)
     if measure == "count":
         return len(rows)
@@ -241,7 +285,7 @@ def units_founded(period: Period, path: str, *, own_only: bool = False, key: str
     """Org units of the subtree at `path` (or only that unit) founded within `period`; `key` an org type."""
     return sum(
         1
-        for u in OrgUnit.objects.all()
+        for u in _units()
         if (u.path == path if own_only else u.path.startswith(path))
         and u.active_from is not None
         and period.start <= u.active_from <= period.end
@@ -254,7 +298,7 @@ def units_in_force(day: dt.date, path: str, *, own_only: bool = False, key: str 
     date) on or before it and not closed on or before it; `key` an org type."""
     return sum(
         1
-        for u in OrgUnit.objects.all()
+        for u in _units()
         if (u.path == path if own_only else u.path.startswith(path))
         and (u.active_from is None or u.active_from <= day)
         and (u.active_to is None or u.active_to > day)
@@ -274,13 +318,14 @@ def listed_units(url: str) -> set[int]:
     assert parts.path == "/orgs/"
     p = {k: v[0] for k, v in parse_qs(parts.query).items()}
     assert set(p) <= {"unit", "own", "period", "at", "type"}, url
-    root = OrgUnit.objects.get(pk=int(p["unit"]))
+    units = _units()
+    (root,) = (u for u in units if u.pk == int(p["unit"]))
     own = p.get("own") == "1"
-    period = Period.parse(p["period"]) if "period" in p else None
+    period = _period(p["period"]) if "period" in p else None
     day = dt.date.fromisoformat(p["at"]) if "at" in p else None
     return {
         u.pk
-        for u in OrgUnit.objects.all()
+        for u in units
         if (u.path == root.path if own else u.path.startswith(root.path))
         and (period is None or (u.active_from is not None and period.start <= u.active_from <= period.end))
         and (
@@ -323,7 +368,7 @@ def listed(url: str, recs: Iterable[Rec], paths: dict[int, str] | None = None) -
         "status",
     }
     assert set(p) <= known, f"unexpected parameters in {url}"
-    period = Period.parse(p["period"])
+    period = _period(p["period"])
     unit_id = int(p["unit"])
     unit_path = paths[unit_id] if paths else OrgUnit.objects.get(pk=unit_id).path
     status = p.get("status", Activity.Status.HELD)
@@ -423,18 +468,20 @@ def registry_expected(measure: tuple, predicate, period: Period, path: str, *, o
         return unit_path == path if own_only else unit_path.startswith(path)
 
     if record == "designation":
-        rows = [
-            d for d in Designation.objects.select_related("programme", "org_unit") if within(d.org_unit.path)
+        found = [
+            d
+            for d in snapshot("designations", Designation.objects.select_related("programme", "org_unit").all)
+            if within(d.org_unit.path)
         ]
         if how == "new":
             return sum(
                 1
-                for d in rows
+                for d in found
                 if d.granted_on and period.start <= d.granted_on <= period.end and predicate(d)
             )
         return sum(
             1
-            for d in rows
+            for d in found
             if d.granted_on is not None
             and d.granted_on <= day
             and (d.valid_until is None or day <= d.valid_until)
@@ -444,7 +491,7 @@ def registry_expected(measure: tuple, predicate, period: Period, path: str, *, o
     if record == "facility":
         return sum(
             1
-            for f in Facility.objects.select_related("org_unit")
+            for f in snapshot("facilities", Facility.objects.select_related("org_unit").all)
             if within(f.org_unit.path)
             and (f.opened_on is None or f.opened_on <= day)
             and (f.closed_on is None or day < f.closed_on)
@@ -452,7 +499,7 @@ def registry_expected(measure: tuple, predicate, period: Period, path: str, *, o
         )
     trips = [
         t
-        for t in FacilityTrip.objects.select_related("facility__org_unit")
+        for t in snapshot("trips", FacilityTrip.objects.select_related("facility__org_unit").all)
         if within(t.facility.org_unit.path) and period.start <= t.start_on <= period.end and predicate(t)
     ]
     return len(trips) if how == "count" else sum(t.visitors or 0 for t in trips)
@@ -467,4 +514,254 @@ def _declared() -> set[str]:
 # (the restatement covers every level of every programme; the catalogue declares levels for some)
 SPEC.update(
     {code: entry for code, entry in _registry_spec().items() if code not in SPEC and code in _declared()}
+)
+
+
+# ---- honours (issue 11): nominations put forward, awards and the persons they honour, restated over their
+# rows (no engine); tests/honours/test_indicators.py compares every honour_* indicator with this.
+HONOUR_UP = ("national", "provincial")
+HONOUR_FORWARDED = ("publicised", "selected", "not_selected")
+
+
+def _honour_spec() -> dict[str, tuple]:
+    def up(n) -> bool:
+        return n.round.level in HONOUR_UP and n.state in HONOUR_FORWARDED
+
+    def municipal_zuimei(r) -> bool:
+        return r.award.level == "municipal" and r.award.programme.code == "zuimei"
+
+    spec: dict[str, tuple] = {
+        "honour_nominations": (("honour", "nomination", "count"), lambda n: n.state in HONOUR_FORWARDED),
+        "honour_nominations_up": (("honour", "nomination", "count"), lambda n: up(n) and n.round.programme.by_association),
+        "honour_nominees_up": (("honour", "nomination", "nominee_key"), up),
+        "honour_zuimei_nominees_up": (("honour", "nomination", "nominee_key"), lambda n: up(n) and n.round.programme.code == "zuimei"),
+        "honour_awards": (("honour", "award", "count"), lambda a: True),
+        "honour_person_times": (("honour", "recipient", "count"), lambda r: True),
+        "honour_persons": (("honour", "recipient", "person_id"), lambda r: True),
+        "honour_person_times_cast_up": (
+            ("honour", "recipient", "count"),
+            lambda r: r.award.level in HONOUR_UP and r.award.programme.by_association,
+        ),
+        "honour_person_times_municipal": (("honour", "recipient", "count"), lambda r: r.award.level == "municipal"),
+        "honour_persons_municipal": (("honour", "recipient", "person_id"), lambda r: r.award.level == "municipal"),
+        "honour_zuimei_municipal_person_times": (("honour", "recipient", "count"), municipal_zuimei),
+        "honour_zuimei_municipal_persons": (("honour", "recipient", "person_id"), municipal_zuimei),
+    }  # fmt: skip
+    for level in ("national", "provincial", "municipal", "county"):
+        spec[f"honour_awards_{level}"] = (("honour", "award", "count"), lambda a, lv=level: a.level == lv)
+    return spec
+
+
+def honour_expected(measure: tuple, predicate, period: Period, path: str, *, own_only: bool = False) -> int:
+    from kexie.honours.models import Award, Nomination, Recipient
+
+    _, record, how = measure
+
+    def within(unit_path: str, day) -> bool:
+        inside = unit_path == path if own_only else unit_path.startswith(path)
+        return inside and day is not None and period.start <= day <= period.end
+
+    if record == "nomination":
+        rows = [
+            n
+            for n in Nomination.objects.select_related("org_unit", "round__programme")
+            if within(n.org_unit.path, n.forwarded_on) and predicate(n)
+        ]
+    elif record == "award":
+        rows = [
+            a
+            for a in Award.objects.select_related("org_unit", "programme")
+            if within(a.org_unit.path, a.awarded_on) and predicate(a)
+        ]
+    else:
+        rows = [
+            r
+            for r in Recipient.objects.select_related("award__org_unit", "award__programme")
+            if within(r.award.org_unit.path, r.award.awarded_on) and predicate(r)
+        ]
+    return len(rows) if how == "count" else len({getattr(r, how) for r in rows})
+
+
+SPEC.update(
+    {code: entry for code, entry in _honour_spec().items() if code not in SPEC and code in _declared()}
+)
+
+
+# ---- people (issue 11): roles, posts, township 科协 and townships as of the period's last day, restated
+# over their rows (no engine); tests/people/test_coverage.py pins hand counts on the demo tree.
+PEOPLE_THREE_HEADS = ("hospital_head", "school_head", "agri_station_head")
+PEOPLE_TOWNSHIP_TYPES = ("township", "subdistrict")
+
+
+def _people_spec() -> dict[str, tuple]:
+    return {
+        "people_sci_workers": (("people", "role", "count"), lambda r: r.role == "sci_worker"),
+        "people_experts": (("people", "role", "count"), lambda r: r.role == "expert"),
+        "posts_three_heads_people": (
+            ("people", "post", "person_id"),
+            lambda p: p.source in PEOPLE_THREE_HEADS,
+        ),
+        "posts_three_heads": (("people", "post", "count"), lambda p: p.source in PEOPLE_THREE_HEADS),
+        "township_posts_three_heads": (
+            ("people", "post", "count"),
+            lambda p: p.source in PEOPLE_THREE_HEADS and p.org_unit.org_type in PEOPLE_TOWNSHIP_TYPES,
+        ),
+        "township_units": (("people", "unit", "count"), lambda u: u.org_type in PEOPLE_TOWNSHIP_TYPES),
+        "townships_total": (("people", "township", "count"), lambda t: True),
+        "township_coverage": (("ratio", "township_units", "townships_total", 100), None),
+        "township_units_three_heads": (
+            ("people", "post", "org_unit_id"),
+            lambda p: p.source in PEOPLE_THREE_HEADS and p.org_unit.org_type in PEOPLE_TOWNSHIP_TYPES,
+        ),
+        "township_three_heads_coverage": (
+            ("ratio", "township_units_three_heads", "township_units", 100),
+            None,
+        ),
+    }
+
+
+def people_expected(measure: tuple, predicate, period: Period, path: str, *, own_only: bool = False) -> int:
+    from kexie.people.models import PersonRole, Post, Township
+
+    _, record, how = measure
+    day = period.end
+
+    def inside(unit_path: str) -> bool:
+        return unit_path == path if own_only else unit_path.startswith(path)
+
+    if record == "role":
+        rows = [
+            r
+            for r in snapshot("person_roles", PersonRole.objects.select_related("person__org_unit").all)
+            if r.person.merged_into_id is None
+            and inside(r.person.org_unit.path)
+            and (r.since is None or r.since <= day)
+            and (r.until is None or r.until >= day)
+        ]
+    elif record == "post":
+        rows = [
+            p
+            for p in snapshot("posts", Post.objects.select_related("org_unit").all)
+            if inside(p.org_unit.path) and p.term_start <= day and (p.term_end is None or p.term_end >= day)
+        ]
+    elif record == "unit":
+        rows = [
+            u
+            for u in _units()
+            if inside(u.path)
+            and (u.active_from is None or u.active_from <= day)
+            and (u.active_to is None or u.active_to > day)
+        ]
+    else:
+        rows = [
+            t
+            for t in snapshot("townships", Township.objects.select_related("org_unit").all)
+            if inside(t.org_unit.path)
+            and (t.valid_from is None or t.valid_from <= day)
+            and (t.valid_to is None or t.valid_to >= day)
+        ]
+    rows = [r for r in rows if predicate(r)]
+    return len(rows) if how == "count" else len({getattr(r, how) for r in rows})
+
+
+SPEC.update(
+    {code: entry for code, entry in _people_spec().items() if code not in SPEC and code in _declared()}
+)
+
+
+# ---- contests and volunteers (issue 11): entries, their students, teams, volunteers and service records,
+# restated over their rows (no engine); tests/contests/test_indicators.py compares every contest_* and
+# volunteer* indicator with this. Entries count in their edition's 举办日期; teams and volunteers are in
+# force on day d when started on or before d and not ended on or before d; hours are confirmed ones.
+CONTEST_PRIZES = ("first", "second", "third", "excellence", "special")
+
+
+def _contest_volunteer_spec() -> dict[str, tuple]:
+    spec: dict[str, tuple] = {
+        "contest_entries": (("cv", "entry", "count"), lambda e: True),
+        "contest_awards": (("cv", "entry", "count"), lambda e: e.prize in CONTEST_PRIZES),
+        "contest_students": (("cv", "member", "person_id"), lambda m: True),
+        "contest_student_times": (("cv", "member", "count"), lambda m: True),
+        "contest_schools": (("cv", "member", "school"), lambda m: True),
+        "volunteer_teams": (("cv", "team", "stock"), lambda t: True),
+        "volunteer_teams_new": (("cv", "team", "new"), lambda t: True),
+        "volunteers_registered": (("cv", "volunteer", "stock"), lambda v: True),
+        "volunteer_hours": (("cv", "service", "hours"), lambda r: r.state == "confirmed"),
+        "volunteer_service_records": (("cv", "service", "count"), lambda r: r.state == "confirmed"),
+        "volunteers_serving": (("cv", "service", "volunteer"), lambda r: r.state == "confirmed"),
+    }
+    for level in ("county", "municipal", "provincial", "national"):
+        spec[f"contest_awards_{level}"] = (
+            ("cv", "entry", "count"),
+            lambda e, lv=level: e.prize in CONTEST_PRIZES and e.edition.level == lv,
+        )
+    for n in range(1, 6):
+        spec[f"volunteers_star{n}"] = (("cv", "volunteer", "stock"), lambda v, n=n: v.star == n)
+    return spec
+
+
+def contest_volunteer_expected(
+    measure: tuple, predicate, period: Period, path: str, *, own_only: bool = False
+):
+    from kexie.contests.models import Entry, EntryMember
+    from kexie.volunteers.models import ServiceRecord, Team, Volunteer
+
+    _, record, how = measure
+
+    def inside(unit_path: str) -> bool:
+        return unit_path == path if own_only else unit_path.startswith(path)
+
+    def dated(unit_path: str, day) -> bool:
+        return inside(unit_path) and period.start <= day <= period.end
+
+    def in_force(unit_path: str, start, end) -> bool:
+        day = period.end
+        return inside(unit_path) and start <= day and (end is None or end > day)
+
+    if record == "entry":
+        rows = [
+            e
+            for e in Entry.objects.select_related("org_unit", "edition")
+            if dated(e.org_unit.path, e.edition.held_on)
+        ]
+    elif record == "member":
+        rows = [
+            m
+            for m in EntryMember.objects.select_related("entry__org_unit", "entry__edition")
+            if dated(m.entry.org_unit.path, m.entry.edition.held_on)
+        ]
+    elif record == "team":
+        teams = Team.objects.select_related("org_unit")
+        if how == "stock":
+            rows = [t for t in teams if in_force(t.org_unit.path, t.flagged_on, t.dissolved_on)]
+        else:
+            rows = [t for t in teams if dated(t.org_unit.path, t.flagged_on)]
+    elif record == "volunteer":
+        rows = [
+            v
+            for v in Volunteer.objects.select_related("org_unit")
+            if in_force(v.org_unit.path, v.registered_on, v.cancelled_on)
+        ]
+    else:
+        rows = [
+            r
+            for r in ServiceRecord.objects.select_related("org_unit", "member")
+            if dated(r.org_unit.path, r.served_on)
+        ]
+    rows = [r for r in rows if predicate(r)]
+    if how in ("count", "stock", "new"):
+        return len(rows)
+    if how == "hours":
+        return sum((r.hours for r in rows), start=0)
+    if how == "volunteer":
+        return len({r.member.volunteer_id for r in rows})
+    return len({getattr(r, how) for r in rows})
+
+
+SPEC.update(
+    {
+        code: entry
+        for code, entry in _contest_volunteer_spec().items()
+        if code not in SPEC and code in _declared()
+    }
 )

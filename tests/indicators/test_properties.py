@@ -9,13 +9,15 @@ from hypothesis import strategies as st
 
 from kexie.indicators import registry
 from kexie.indicators.engine import evaluate
-from tests.indicators.helpers import SPEC, behind, expected, listed, listed_units, make_activities
+from tests.indicators.helpers import SPEC, behind, expected, frozen, listed, listed_units, make_activities
 
-# the registries' figures (designations, facilities: issue 10) are checked in tests/registries
+# Activities and org units, the records these generated sets are made of. Every other record type links
+# to its own list and is checked in its own tests (tests/registries, tests/honours, tests/contests,
+# tests/volunteers, tests/people); the ratios of 人员与基层组织 are built on townships and posts.
 ALL_CODES = [
     i.code
     for i in registry.indicators()
-    if getattr(i.definition, "record", "activity") not in ("designation", "facility", "facility_trip")
+    if getattr(i.definition, "record", "activity") in ("activity", "orgunit") and i.group != "人员与基层组织"
 ]
 UNITS = ["province", "city", "county", "township", "county2", "society", "other_city", "other_county"]
 TYPES = ["lecture", "exhibition", "consultation", "training", "contest", "academic", "other"]
@@ -65,8 +67,8 @@ def test_engine_equals_a_python_fold(tree, access_of, persona, unit, specs, brea
                 breakdown=breakdown,
                 source=source,
             )
-            for periods in (PERIODS, MONTH_PERIODS)
-            for source in ("auto", "records")
+            # weeks and odd ranges: "auto" reads records (asserted below), the very plan of "records"
+            for periods, source in ((PERIODS, "auto"), (MONTH_PERIODS, "auto"), (MONTH_PERIODS, "records"))
         }
         auto = results[(MONTH_PERIODS, "auto")]
         if breakdown != "target":  # target groups are not in the facts: that breakdown reads records
@@ -74,7 +76,9 @@ def test_engine_equals_a_python_fold(tree, access_of, persona, unit, specs, brea
         assert set(results[(PERIODS, "auto")].sources.values()) == {"records"}  # weeks, odd ranges
         for (periods, source), result in results.items():
             numbers = _numbers(result)  # read before any Value is built: number() folds on its own
-            _check(result, recs, paths, breakdown, (periods is MONTH_PERIODS, source))
+            if result is not auto:  # the fact-table path is checked by equality with "records" below
+                with frozen():
+                    _check(result, recs, paths, breakdown, (periods is MONTH_PERIODS, source))
             assert numbers == [v.value for v in result]
             assert len(result) == len(numbers)
         # both paths give the very same values, links and breakdown members

@@ -293,7 +293,7 @@ def test_unbuilt_sections_say_so_and_show_no_figures(tree, login):
 
 def test_every_page_has_a_title_and_breadcrumbs(tree, login):
     client = login("city_admin")
-    for url in ["/", "/orgs/", f"/orgs/{tree['county'].pk}/", "/orgs/users/", "/imports/", "/s/honours/"]:
+    for url in ["/", "/orgs/", f"/orgs/{tree['county'].pk}/", "/orgs/users/", "/imports/", "/s/worker-day/"]:
         body = client.get(url).content.decode()
         assert "· 科协工作平台</title>" in body, url
         assert 'class="breadcrumb"' in body, url

@@ -11,7 +11,7 @@ KEYS = sorted(declarations())
 
 
 def test_the_registries_and_the_facts_are_on_the_layer():
-    assert {"facts", "designations", "facilities"} <= set(KEYS)
+    assert {"facts", "designations", "facilities", "activities"} <= set(KEYS)
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -20,9 +20,9 @@ def test_the_declaration_is_sound(key):
     names = {f.name for f in d.bound_fields}
     assert set(d.natural_key) <= names
     assert d.org_field in names
-    assert [c.key for c in get_spec(key).columns] == [f.name for f in d.column_fields]
+    assert [c.key for c in get_spec(key).columns] == [f.column_key for f in d.column_fields]
     for f in d.filters:
-        assert f.kind in {"text", "choice", "int", "date", "period", "unit", "own", "model"}
+        assert f.kind in {"text", "choice", "flag", "int", "date", "period", "unit", "own", "model"}
 
 
 @pytest.mark.parametrize("key", KEYS)

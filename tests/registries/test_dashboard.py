@@ -40,3 +40,51 @@ def test_dashboard_page_shows_the_section_with_links(book, login):
 def test_no_section_without_designations(tree, login):
     response = login("city_admin").get("/analytics/", {"period": "2024"})
     assert 'data-testid="sites"' not in response.content.decode()
+
+
+def test_designations_by_county_come_from_the_engine_with_links(tree, staff, acc, granted, login):
+    """The holders' county (region code, or the org unit's) groups the designations in force; the
+    section's county chart loads after the page and each county links to exactly its records."""
+    from kexie.registries import services
+    from kexie.registries.models import Designation
+
+    granted(dt.date(2023, 3, 1), holder_name="怀宁县一中", holder_region_code="340822")
+    granted(dt.date(2023, 3, 1), holder_name="高河中学", holder_region_code="340822103000")  # a township
+    granted(dt.date(2023, 3, 1), holder_name="无区划学校", holder_region_code="")
+    unit_held = services.designation_create(
+        access=acc("county_filler"),
+        actor=staff["county_filler"],
+        data=services.DesignationData(
+            org_unit=tree["county"],
+            programme=Designation.objects.first().programme,
+            level="municipal",
+            holder_unit=tree["township"],
+            granted_on=dt.date(2023, 5, 1),
+            document_no="宜科协〔2023〕5号",
+        ),
+        granted=True,
+    )
+    assert unit_held.holder_county_code == "340822"  # the township's own code, or the county's above it
+    assert Designation.objects.get(holder_name="高河中学").holder_county_code == "340822"
+    assert Designation.objects.get(holder_name="无区划学校").holder_county_code is None
+    period = Period.parse("2024")
+    bars = selectors.sites_by_region(access=acc("city_admin"), unit=tree["city"], period=period)
+    assert [(b.key, b.label, b.figure.value) for b in bars] == [("340822", "怀宁县", 3), ("", "区划不明", 1)]
+    client = login("city_admin")
+    for bar, names in (
+        (bars[0], {"怀宁县一中", "高河中学", unit_held.holder_name}),
+        (bars[1], {"无区划学校"}),
+    ):
+        page = client.get(bar.figure.url)
+        assert page.status_code == 200, bar.figure.url
+        assert {r.holder_name for r, _ in page.context["rows"]} == names
+    fragment = client.get("/analytics/sites/regions/", {"unit": tree["city"].pk, "period": "2024"})
+    assert fragment.status_code == 200
+    assert 'data-testid="sites-regions-chart"' in fragment.text
+    assert "怀宁县" in fragment.text
+    dashboard = client.get("/analytics/", {"period": "2024"}).text
+    assert 'hx-get="/analytics/sites/regions/' in dashboard
+    # scoping: a sibling city's admin gets 404 for this city, and sees none of these in its own
+    assert login("outsider").get("/analytics/sites/regions/", {"unit": tree["city"].pk}).status_code == 404
+    assert selectors.sites_by_region(access=acc("outsider"), unit=tree["other_city"], period=period) == []
+    assert client.get("/analytics/sites/regions/", {"period": "2024周"}).status_code == 400

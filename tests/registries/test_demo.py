@@ -17,6 +17,7 @@ def test_demo_loads_once_and_states_the_seed_figures(db, settings):
     assert add_demo_registries() == (0, 0)
     assert Designation.objects.filter(state=State.REVOKED).count() == 1
     assert Designation.objects.filter(state=State.DRAFT).count() == 2
+    assert Designation.objects.filter(state=State.REEXAMINING).count() == 1  # in the city admin's 待办
     city = OrgUnit.objects.get(code="340800")
     admin = Membership.objects.filter(org_unit=city, role=Role.ADMIN).first()
     result = evaluate(

@@ -5,13 +5,16 @@ in force on day d ⇔ granted_on ≤ d ≤ valid_until (when set) and d < revoke
 """
 
 import datetime as dt
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
+
+from django.http import QueryDict
 
 from kexie.core.periods import Period
 from kexie.indicators.engine import evaluate
-from kexie.orgs.models import OrgUnit
-from kexie.registries import selectors, services
+from kexie.records.filters import FilterForm, filtered
+from kexie.registries import services
 from kexie.registries.models import Designation, Facility, FacilityKind
+from kexie.registries.records import DESIGNATIONS, FACILITIES
 
 D = dt.date
 PERIODS = [
@@ -50,20 +53,14 @@ def expect(book, *, day=None, period=None, path, own=False, where=lambda d: True
     return out
 
 
-def listed(url: str, access) -> set[int]:
-    """What the designation list page shows for `url` (through the selector it calls)."""
+def listed(url: str, access, declaration=DESIGNATIONS) -> set[int]:
+    """What the list page shows for `url`: its declared filters read the link's parameters."""
     parts = urlsplit(url)
-    assert parts.path == "/registries/"
-    p = {k: v[0] for k, v in parse_qs(parts.query).items()}
-    unit = OrgUnit.objects.get(pk=p.pop("unit"))
-    own = p.pop("own", "") == "1"
-    at = D.fromisoformat(p.pop("at")) if "at" in p else None
-    period = p.pop("period", None)
-    return set(
-        selectors.designation_list(access=access, unit=unit, own=own, at=at, period=period, **p).values_list(
-            "pk", flat=True
-        )
-    )
+    assert parts.path == f"/{declaration.namespace}/"
+    form = FilterForm(QueryDict(parts.query), declaration=declaration, access=access)
+    assert form.is_valid(), form.errors
+    records = filtered(declaration, declaration.list_queryset(access=access), form.filters(), access)
+    return set(records.values_list("pk", flat=True))
 
 
 def test_stock_counts_match_expectations_around_boundaries(book, tree, acc):
@@ -184,6 +181,51 @@ def test_facility_stock_ends_the_day_it_closes(tree, staff, acc):
     url = result.value("facilities_gallery", "2024-06-30..2024-06-30").provenance
     assert "at=2024-06-30" in url
     assert "kind=gallery" in url
-    shown = selectors.facility_list(access=a, unit=tree["county"], at=D(2024, 6, 30), kind="gallery")
-    assert shown.count() == 2
+    assert len(listed(url, a, FACILITIES)) == 2
     assert Facility.objects.count() == 2
+
+
+def test_grade_breakdown_uses_the_grade_of_the_periods_year(tree, staff, acc, granted):
+    """优秀 for 2023 and 不合格 for 2024: counted under 优秀 in 2023 and under 不合格 in 2024 (not its
+    latest grade both years); a year without a grade is 未评估; each member links to exactly it."""
+    a, who = acc("county_filler"), staff["county_filler"]
+    graded = granted(D(2022, 5, 1))
+    other = granted(D(2024, 3, 1), holder_name="怀宁县第二中学")  # new in 2024, never graded
+    for year, grade in ((2023, "excellent"), (2024, "fail")):
+        services.evaluation_record(access=a, actor=who, designation=graded, year=year, grade=grade)
+    graded.refresh_from_db()
+    assert graded.latest_grade == "fail"
+    periods = ["2022", "2023", "2024", "2023-06", "2021..2024"]
+    result = evaluate(
+        access=a,
+        indicators=["designations", "designations_new"],
+        periods=periods,
+        unit=tree["county"],
+        breakdown="grade",
+    )
+    assert dict(result.keys) == {"excellent": "优秀", "fail": "不合格", "": "未评估"}
+
+    def members(code, period):
+        return {k: result.value(code, period, key=k).value for k, _ in result.keys}
+
+    assert members("designations", "2022") == {"excellent": 0, "fail": 0, "": 1}
+    assert members("designations", "2023") == {"excellent": 1, "fail": 0, "": 0}
+    assert members("designations", "2023-06") == {"excellent": 1, "fail": 0, "": 0}
+    assert members("designations", "2024") == {"excellent": 0, "fail": 1, "": 1}
+    assert members("designations", "2021..2024") == {"excellent": 0, "fail": 1, "": 1}  # its last year
+    assert members("designations_new", "2024") == {"excellent": 0, "fail": 0, "": 1}
+    assert members("designations_new", "2021..2024") == {"excellent": 0, "fail": 1, "": 1}
+    for period in periods:
+        for code in ("designations", "designations_new"):
+            total = result.value(code, period).value
+            assert total == sum(members(code, period).values()), (code, period)
+    # the links list exactly the designations of each member, through the list's declared filters
+    assert listed(result.value("designations", "2023", key="excellent").provenance, a) == {graded.pk}
+    assert listed(result.value("designations", "2024", key="fail").provenance, a) == {graded.pk}
+    assert listed(result.value("designations", "2024", key="").provenance, a) == {other.pk}
+    assert "grade_year=2024" in result.value("designations", "2024", key="fail").provenance
+    # the list page's filter bar: 评估等级 without a year is the latest grade
+    assert listed("/registries/?grade=fail", a) == {graded.pk}
+    assert listed("/registries/?grade=excellent", a) == set()
+    assert listed("/registries/?grade=excellent&grade_year=2023", a) == {graded.pk}
+    assert listed("/registries/?grade_year=2023", a) == {graded.pk}

@@ -86,11 +86,14 @@ def test_county_admin_cannot_grant_a_municipal_designation(application, acc, sta
         )
 
 
-def test_revoke_from_a_date_and_rectify(granted, acc):
+def test_revoke_from_a_date_after_rectify_and_recheck(granted, acc):
     d = granted(D(2023, 3, 10))
     transition(access=acc("city_admin"), obj=d, code="rectify", reason="2024年度评估不合格")
     assert d.state == State.RECTIFYING
+    transition(access=acc("county_filler"), obj=d, code="request_recheck")
+    assert d.state == State.REEXAMINING
     transition(access=acc("city_admin"), obj=d, code="recheck")
+    assert d.state == State.GRANTED
     transition(
         access=acc("city_admin"), obj=d, code="revoke", reason="弄虚作假", data={"revoked_on": "2024-06-30"}
     )
@@ -150,3 +153,42 @@ def test_expire_command(granted):
     d.refresh_from_db()
     assert d.state == State.EXPIRED
     assert "已到期：1条" in out.getvalue()
+
+
+def test_recheck_is_its_own_state_waiting_for_the_issuer(granted, acc, staff):
+    """复核: 整改 → 提请复核 (the keeping unit's 填报员) → 复核中, in force and in the issuer's 待办 →
+    复核不通过 is a 撤销 from a date with the reason; the periodic review starts from 已认定."""
+    from kexie.indicators.engine import evaluate
+    from kexie.workflows.selectors import inbox_count
+
+    d = granted(D(2023, 3, 10))
+    other = granted(D(2023, 3, 10), holder_name="怀宁县第二中学")
+    transition(access=acc("city_admin"), obj=d, code="rectify", reason="展教设施老化")
+    assert inbox_count(access=acc("county_filler")) == 1  # 提请复核 waits for the keeping unit
+    assert [t.code for t in available_transitions(access=acc("city_admin"), obj=d)] == ["revoke"]
+    transition(access=acc("county_filler"), obj=d, code="request_recheck")
+    assert d.state == State.REEXAMINING
+    assert inbox_count(access=acc("county_filler")) == 0
+    assert inbox_count(access=acc("city_admin")) == 1
+    codes = [t.code for t in available_transitions(access=acc("city_admin"), obj=d)]
+    assert codes == ["recheck", "recheck_fail"]
+    assert not available_transitions(access=acc("county_admin"), obj=d)  # not the issuer
+    result = evaluate(access=acc("city_admin"), indicators=["designations"], periods=["2024"])
+    assert result.value("designations", "2024").value == 2  # 复核中 is still in force
+    with pytest.raises(DomainError):  # 复核不通过 needs its reason
+        transition(access=acc("city_admin"), obj=d, code="recheck_fail", data={"revoked_on": "2024-09-01"})
+    transition(
+        access=acc("city_admin"),
+        obj=d,
+        code="recheck_fail",
+        reason="整改不到位",
+        data={"revoked_on": "2024-09-01"},
+    )
+    d.refresh_from_db()
+    assert (d.state, d.ends_on, d.revocation_reason) == (State.REVOKED, D(2024, 8, 31), "整改不到位")
+    assert inbox_count(access=acc("city_admin")) == 0
+    # the periodic review of a designation in good standing
+    transition(access=acc("city_admin"), obj=other, code="start_recheck")
+    assert other.state == State.REEXAMINING
+    transition(access=acc("city_admin"), obj=other, code="recheck")
+    assert other.state == State.GRANTED

@@ -16,7 +16,8 @@ KEYS = [
     "file", "start", "end", "text", "kind", "value", "low", "high", "unit", "qualifier", "indicator",
     "indicator_name", "period", "unit_code", "verdict", "computed", "reason",
 ]  # fmt: skip
-TEXT = "2024年，全县共举办科普活动5场次，参与群众300余人次；注册志愿者1300多名。"
+# (注册会员: a figure no indicator counts; 注册志愿者 maps since issue 11)
+TEXT = "2024年，全县共举办科普活动5场次，参与群众300余人次；注册会员1300多名。"
 
 
 def _run(*args) -> str:

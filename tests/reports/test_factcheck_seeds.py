@@ -124,7 +124,7 @@ OUTCOMES = {
     "002": [
         ("第一", None, None, None),
         ("一个", None, None, None),
-        ("达100%", None, None, None),
+        ("达100%", "township_coverage", "2019..2023", None),  # 乡镇科协组织建设率 (issue 11)
         ("达90%以上", None, None, None),
         ("1项", None, None, None),
         ("7人", None, None, None),
@@ -142,10 +142,10 @@ OUTCOMES = {
         ("3人", None, None, None),
         ("1人", None, None, None),
         ("两年", None, None, None),
-        ("近7万名", None, None, None),
-        ("4200余项", None, None, None),
-        ("百余项", None, None, None),
-        ("16项", None, None, None),
+        ("近7万名", "contest_students", "2019..2023", None),  # 先后: distinct students over the span
+        ("4200余项", "contest_awards_municipal", "2019..2023", None),  # 项 = entries awarded
+        ("百余项", "contest_awards_provincial", "2019..2023", None),
+        ("16项", "contest_awards_national", "2019..2023", None),
         ("32支", None, None, None),
         ("300余名", None, None, None),
         ("100多所", None, None, None),
@@ -155,9 +155,9 @@ OUTCOMES = {
         ("达10.9%", None, None, None),
         ("84家", "reg_academician_station", "2019..2023", None),
         ("2400余位", None, None, None),
-        ("15人", None, None, None),
-        ("3人", None, None, None),
-        ("15人次", None, None, None),
+        ("15人", "honour_zuimei_municipal_persons", "2019..2023", None),  # 评选出全市最美科技工作者
+        ("3人", None, None, None),  # "择优推荐3人参加……": own words name no subject (issue 11)
+        ("15人次", "honour_nominations_up", "2019..2023", None),  # 向中国科协、省科协推荐各类人才
         ("19个", None, None, None),
         ("2名", None, None, None),
         ("三届", None, None, None),

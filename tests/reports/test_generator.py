@@ -195,6 +195,10 @@ def test_sections_without_data_are_left_out(tree, people, access_of):
         "受益群众与特色活动",
         "学术交流",
         "阵地与平台",
+        "人才举荐与表彰",  # issue 11
+        "青少年科技教育",  # issue 11 (contests)
+        "科技志愿服务",  # issue 11 (volunteers)
+        "基层组织“3+1”",  # issue 11 (people, coverage)
         "科技工作者和志愿者参与",
         "荣誉与排名",
     ]

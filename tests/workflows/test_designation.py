@@ -121,3 +121,64 @@ def test_the_inbox_page_makes_the_same_number_of_queries_for_3_or_12_designation
     with CaptureQueriesContext(connection) as many:
         assert client.get("/inbox/").content.decode().count('data-testid="inbox-item"') == 12
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_recheck_after_rectification_through_the_generic_view_panel_and_inboxes(designation, cast):
+    """整改 → 提请复核 (the keeping unit) → 复核中 waits in the issuer's 待办; its panel offers 复核通过 and
+    复核不通过 (with a required reason and the 撤销 date); 复核不通过 ends it like a 撤销."""
+    from datetime import timedelta
+
+    from django.template import engines
+    from django.test import RequestFactory
+
+    today = timezone.localdate()
+    for who, code in (
+        ("county_filler", "submit"),
+        ("county_reviewer", "recommend"),
+        ("city_reviewer", "review"),
+    ):
+        _post(cast, who, designation, code)
+    _post(
+        cast,
+        "city_admin",
+        designation,
+        "grant",
+        document_no="宜科协发〔2026〕9号",
+        granted_on=today.isoformat(),
+    )
+    name = str(designation)
+    # granted some weeks ago, so that a 撤销 today is after it
+    Designation.objects.filter(pk=designation.pk).update(
+        applied_on=today - timedelta(days=90), granted_on=today - timedelta(days=60)
+    )
+    _post(cast, "city_admin", designation, "rectify", reason="展板内容陈旧")
+    assert _waiting_for(cast, "county_filler") == [name]  # 提请复核 once the 整改 is done
+    assert _waiting_for(cast, "city_admin") == []
+    assert _post(cast, "county_filler", designation, "request_recheck") == [
+        "已办理“提请复核”，当前状态：复核中。"
+    ]
+    assert _waiting_for(cast, "city_admin") == [name]
+
+    request = RequestFactory().get("/")
+    request.user = cast["city_admin"]
+    request.access = access_for(cast["city_admin"])
+    designation.refresh_from_db()
+    html = (
+        engines["django"]
+        .from_string("{% load workflow_tags %}{% workflow_panel obj %}")
+        .render({"obj": designation, "request": request}, request)
+    )
+    assert 'data-testid="transition-recheck"' in html
+    assert 'data-testid="transition-recheck_fail"' in html
+    assert 'name="recheck_fail-revoked_on"' in html
+    assert "复核不通过理由" in html
+
+    assert _post(cast, "city_admin", designation, "recheck_fail", revoked_on=today.isoformat()) == [
+        "“复核不通过”必须填写理由。"
+    ]
+    _post(cast, "city_admin", designation, "recheck_fail", reason="整改不到位", revoked_on=today.isoformat())
+    designation.refresh_from_db()
+    assert designation.state == State.REVOKED
+    assert designation.revocation_reason == "整改不到位"
+    assert [e.label for e in object_log(obj=designation)][-3:] == ["责令整改", "提请复核", "复核不通过"]
+    assert _waiting_for(cast, "city_admin") == []

@@ -16,201 +16,34 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from kexie.activities import facts, selectors, services
 from kexie.activities.filters import ActivityFilters
-from kexie.activities.models import Activity, ActivityType, Attachment, Campaign, TargetGroup
+from kexie.activities.models import Activity, ActivityType, Campaign, TargetGroup
+from kexie.activities.records import ACTIVITIES
 from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.core.numbers import parse_quantity
 from kexie.core.text import clean_text
-from kexie.imports.excel import CellError, Column, Row, Sheet
+from kexie.imports.excel import CellError, Row, Sheet
 from kexie.imports.models import ImportBatchRecord
 from kexie.imports.specs import CommitResult, ImportSpec, RowError, register
 from kexie.orgs.models import OrgUnit
 from kexie.orgs.scoping import Access, Action, scope, subtree_q
+from kexie.records.exports import import_columns
+from kexie.records.models import Attachment as RecordAttachment
+from kexie.records.selectors import changes_after
+from kexie.records.services import describe_changes
 from kexie.registries.models import Facility
 
 SPLIT = re.compile(r"\s*[、,，;；]\s*")
 YES, NO = "是", "否"
 
-COLUMNS = (
-    Column(
-        "title",
-        "活动名称",
-        required=True,
-        aliases=("活动主题", "活动标题", "名称"),
-        max_length=200,
-        example="科技助力乡村振兴专题讲座",
-    ),
-    Column(
-        "activity_type",
-        "活动类型",
-        required=True,
-        aliases=("类型", "活动类别"),
-        max_length=30,
-        help="类型名称，如 讲座/报告会、展览、竞赛、培训、学术会议/论坛",
-        example="讲座/报告会",
-    ),
-    Column(
-        "campaign",
-        "活动品牌",
-        aliases=("所属品牌", "品牌活动", "活动品牌名称"),
-        max_length=50,
-        help="可空。全国科普日只到2024年，2025年起为全国科普月；也可填本地品牌",
-        example="全国科普日",
-    ),
-    Column(
-        "org_code",
-        "主办单位代码",
-        kind="code",
-        aliases=("主办单位机构代码", "主办机构代码"),
-        max_length=32,
-        help="可空，默认为导入时的当前单位",
-        example="340822",
-    ),
-    Column(
-        "start_date",
-        "开始日期",
-        required=True,
-        kind="date",
-        aliases=("活动日期", "举办日期", "开始时间", "日期"),
-        example="2024-09-21",
-    ),
-    Column(
-        "end_date",
-        "结束日期",
-        kind="date",
-        aliases=("结束时间",),
-        help="可空，默认与开始日期相同",
-        example="2024-09-21",
-    ),
-    Column("venue", "活动地点", aliases=("地点", "举办地点"), max_length=200, example="高河镇文化站"),
-    Column(
-        "mode",
-        "形式",
-        aliases=("活动形式", "线上线下"),
-        choices=tuple(Activity.Mode.labels),
-        help="可空，默认线下",
-        example="线下",
-    ),
-    Column("participants", "参与人次", kind="int", aliases=("参加人次", "受众人次"), example="120"),
-    Column("online_views", "线上浏览量", kind="int", aliases=("浏览量", "线上观看量"), example="0"),
-    Column(
-        "sci_workers",
-        "参与科技工作者人次",
-        kind="int",
-        aliases=("科技工作者人次", "参与科技工作者"),
-        example="5",
-    ),
-    Column("volunteers", "参与志愿者人次", kind="int", aliases=("志愿者人次", "参与志愿者"), example="8"),
-    Column(
-        "target_groups",
-        "目标人群",
-        aliases=("重点人群", "面向人群", "受众人群"),
-        max_length=200,
-        help="多个用顿号、逗号或分号隔开，如 农民、青少年",
-        example="农民、老年人",
-    ),
-    Column(
-        "is_key",
-        "重点活动",
-        aliases=("是否重点活动",),
-        choices=(YES, NO),
-        help="是/否，可空（默认否）",
-        example=NO,
-    ),
-    Column(
-        "description",
-        "活动简介",
-        aliases=("简介", "活动内容", "内容简介"),
-        max_length=services.MAX_DESCRIPTION,
-        example="邀请县农技中心专家讲解水稻病虫害绿色防控技术。",
-    ),
-    Column(
-        "status",
-        "状态",
-        aliases=("活动状态",),
-        choices=tuple(Activity.Status.labels),
-        help="可空，默认已举办；将来的活动填“计划中”",
-        example="已举办",
-    ),
-    Column(
-        "co_organisers",
-        "协办单位",
-        aliases=("协办单位代码",),
-        max_length=1000,
-        help="可空；填机构代码或单位全称，多个用顿号隔开",
-        example="",
-    ),
-    Column(
-        "region_code",
-        "活动地区区划代码",
-        kind="code",
-        aliases=("区划代码", "活动地区代码"),
-        max_length=12,
-        help="可空；6位或12位统计用区划代码",
-        example="",
-    ),
-    Column(
-        "beneficiaries",
-        "受益人数",
-        kind="int",
-        aliases=("受益人数(人)", "受益群众人数", "服务人数"),
-        help="可空，默认0；去重的人数：同一人参加多场只算一人（参与人次按场累计）",
-        example="100",
-    ),
-    Column(
-        "sessions",
-        "分场场次",
-        kind="int",
-        aliases=("分场次数", "包含场次", "子活动场次"),
-        help="可空，默认1；一项活动含多场报告、分论坛或工作坊时填总场数（如年会7场主题报告加5场工作坊填12）",
-        example="1",
-    ),
-    Column(
-        "series",
-        "系列活动",
-        aliases=("系列活动名称", "所属系列活动"),
-        max_length=100,
-        help="可空；连续举办的系列活动名称，如 全市职工乒乓球赛",
-        example="",
-    ),
-    Column(
-        "edition",
-        "届次",
-        aliases=("第几届",),
-        max_length=20,
-        help="可空；第几届，填 7 或 第七届",
-        example="",
-    ),
-    Column(
-        "materials_copies",
-        "发放科普资料（份/册）",
-        kind="int",
-        aliases=("发放科普资料", "发放资料份数", "科普资料份数", "发放科普资料(份)"),
-        help="可空，默认0",
-        example="200",
-    ),
-    Column(
-        "facility",
-        "举办场馆/流动设施",
-        aliases=("举办场馆", "举办设施", "流动设施", "场馆/设施", "举办场馆或设施"),
-        max_length=200,
-        help="可空；科技馆、流动科技馆、科普大篷车等设施的名称（在“科普设施”中登记的）",
-        example="",
-    ),
-    Column(
-        "materials_kinds",
-        "科普资料种类（种）",
-        kind="int",
-        aliases=("科普资料种类", "资料种类", "科普资料种数"),
-        help="可空，默认0",
-        example="3",
-    ),
-)
+# the columns (keys, labels, aliases, required, help, examples; also the template file and the export)
+# are the activity declaration's (activities/records.py); this module maps their cells fast
+COLUMNS = import_columns(ACTIVITIES)
 LABEL = {c.key: c.label for c in COLUMNS} | {"org_unit": "主办单位代码"}
 MODE_BY_LABEL = {label: value for value, label in Activity.Mode.choices}
 STATUS_BY_LABEL = {label: value for value, label in Activity.Status.choices}
@@ -271,31 +104,39 @@ class Plan:
     updates: list[tuple[int, int, object, services.ActivityData]] = field(default_factory=list)
 
 
-# the order of the values in a compact new activity (after the Excel row number)
-COMPACT_FIELDS = (
-    "org_unit_id",
-    "activity_type_id",
-    "campaign_id",
+# the values of a compact new activity (after the Excel row number), in the services' field order;
+# foreign keys as ids
+_META_FIELDS = [Activity._meta.get_field(name) for name in services.SCALAR_FIELDS]
+COMPACT_FIELDS = tuple(f.attname for f in _META_FIELDS)
+_RELATED = frozenset(f.name for f in _META_FIELDS if f.is_relation)
+_DATES_AT = frozenset(i for i, f in enumerate(_META_FIELDS) if isinstance(f, models.DateField))
+# fields a cell gives as it is (numbers, dates, texts): any field declared later is one of them; the
+# others are mapped in _Planner._data (names of lists, 是/否, choice labels, 第七届)
+_SPECIAL = {
     "title",
-    "start_date",
-    "end_date",
-    "venue",
-    "region_code",
+    "activity_type",
+    "org_unit",
+    "campaign",
     "mode",
-    "participants",
-    "online_views",
-    "sci_workers",
-    "volunteers",
-    "is_key",
-    "description",
-    "status",
-    "beneficiaries",
-    "sessions",
-    "series",
     "edition",
-    "materials_copies",
-    "materials_kinds",
-    "facility_id",
+    "facility",
+    "is_key",
+    "status",
+}
+_PLAIN = tuple(
+    (
+        f.name,
+        "int"
+        if isinstance(f, models.IntegerField)
+        else "date"
+        if isinstance(f, models.DateField)
+        else "null"
+        if f.null
+        else "text",
+        f.get_default(),
+    )
+    for f in _META_FIELDS
+    if f.name not in _SPECIAL
 )
 # in a compact tuple: the Excel row number, the fields above, then the two many-to-many id tuples
 TARGETS_AT = len(COMPACT_FIELDS) + 1
@@ -304,31 +145,13 @@ PARTNERS_AT = TARGETS_AT + 1
 
 def _compact(row_number: int, d: services.ActivityData) -> tuple:
     """A new activity in ~0.5 KB (an ActivityData with its model references is several times that)."""
+    values = d.__dict__
     return (
         row_number,
-        d.org_unit.pk,
-        d.activity_type.pk,
-        d.campaign.pk if d.campaign else None,
-        d.title,
-        d.start_date,
-        d.end_date,
-        d.venue,
-        d.region_code,
-        d.mode,
-        d.participants,
-        d.online_views,
-        d.sci_workers,
-        d.volunteers,
-        d.is_key,
-        d.description,
-        d.status,
-        d.beneficiaries,
-        d.sessions,
-        d.series,
-        d.edition,
-        d.materials_copies,
-        d.materials_kinds,
-        d.facility.pk if d.facility else None,
+        *[
+            (values[name].pk if values[name] is not None else None) if name in _RELATED else values[name]
+            for name in services.SCALAR_FIELDS
+        ],
         tuple(g.pk for g in d.target_groups),
         tuple(u.pk for u in d.co_organisers),
     )
@@ -351,29 +174,6 @@ def parse_edition(text: str) -> int | str | None:
         if quantity is not None and not quantity.qualifier and quantity.stated == int(quantity.stated):
             return int(quantity.stated)
     return f"届次“{text[:20]}”无法识别，请填数字（如 7）或“第七届”。"
-
-
-def export_values(a: Activity) -> list:
-    """One activity as a row of the import columns, in their order (export is the inverse of import;
-    the activity's target groups and co-organisers must be prefetched)."""
-    values = {
-        "title": a.title,
-        "activity_type": a.activity_type.name,
-        "campaign": a.campaign.name if a.campaign else "",
-        "org_code": a.org_unit.code,
-        "start_date": a.start_date,
-        "end_date": a.end_date,
-        "venue": a.venue,
-        "mode": a.get_mode_display(),
-        "target_groups": "、".join(g.name for g in a.target_groups.all()),
-        "is_key": YES if a.is_key else NO,
-        "status": a.get_status_display(),
-        "co_organisers": "、".join(u.code for u in a.co_organisers.all()),
-        "series": a.series or "",
-        "facility": a.facility.name if a.facility_id else "",
-        "edition": a.edition if a.edition is not None else "",
-    }
-    return [values[c.key] if c.key in values else getattr(a, c.key) for c in COLUMNS]
 
 
 def _text(row: Row, key: str) -> str:
@@ -422,36 +222,17 @@ def _before(activity: Activity) -> dict:
 
 
 def _data_from_before(values: dict) -> services.ActivityData:
-    def get(model, pk):
-        return model.objects.filter(pk=pk).first() if pk else None
-
-    def day(value):
-        return dt.date.fromisoformat(value) if value else None
-
+    """The services' data from `_before` (a field missing from an older record takes its default)."""
+    data = {}
+    for f in _META_FIELDS:
+        value = values.get(f.attname, f.get_default())
+        if f.is_relation:
+            value = f.related_model._default_manager.filter(pk=value).first() if value else None
+        elif isinstance(f, models.DateField) and value:
+            value = dt.date.fromisoformat(value)
+        data[f.name] = value
     return services.ActivityData(
-        title=values["title"],
-        activity_type=get(ActivityType, values["activity_type_id"]),
-        org_unit=get(OrgUnit, values["org_unit_id"]),
-        start_date=day(values["start_date"]),
-        end_date=day(values["end_date"]),
-        campaign=get(Campaign, values["campaign_id"]),
-        venue=values["venue"],
-        region_code=values["region_code"],
-        mode=values["mode"],
-        participants=values["participants"],
-        online_views=values["online_views"],
-        sci_workers=values["sci_workers"],
-        volunteers=values["volunteers"],
-        beneficiaries=values.get("beneficiaries", 0),
-        sessions=values.get("sessions", 1),
-        series=values.get("series"),
-        edition=values.get("edition"),
-        materials_copies=values.get("materials_copies", 0),
-        materials_kinds=values.get("materials_kinds", 0),
-        facility=get(Facility, values.get("facility_id")),
-        is_key=values["is_key"],
-        description=values["description"],
-        status=values["status"],
+        **data,
         target_groups=list(TargetGroup.objects.filter(pk__in=values["target_groups"])),
         co_organisers=list(OrgUnit.objects.filter(pk__in=values["co_organisers"])),
     )
@@ -560,7 +341,7 @@ class _Planner:
         ids = _existing_ids([(p.data.org_unit.pk, p.data.title, p.data.start_date) for p in unique])
         candidates = (
             selectors.activity_list(
-                access=self.access, action=Action.ENTER, filters=ActivityFilters(status=None)
+                access=self.access, action=Action.ENTER, filters=ActivityFilters.every_status()
             )
             .filter(pk__in=ids)
             .order_by()
@@ -655,29 +436,24 @@ class _Planner:
         if len(self.errors) > before:
             return None
         v = row.values
+        plain = {}
+        for name, kind, default in _PLAIN:
+            if kind == "int":
+                plain[name] = v.get(name) or default
+            elif kind == "date":
+                plain[name] = v.get(name)
+            else:  # text; "" is NULL where the column may be
+                plain[name] = _text(row, name) or (None if kind == "null" else "")
         data = services.ActivityData(
+            **plain,
             title=clean_text(_text(row, "title")),
             activity_type=activity_type,
             org_unit=organiser,
-            start_date=v.get("start_date"),
-            end_date=v.get("end_date"),
             campaign=campaign,
-            venue=_text(row, "venue"),
-            region_code=_text(row, "region_code"),
             mode=MODE_BY_LABEL.get(_text(row, "mode"), Activity.Mode.OFFLINE),
-            participants=v.get("participants") or 0,
-            online_views=v.get("online_views") or 0,
-            sci_workers=v.get("sci_workers") or 0,
-            volunteers=v.get("volunteers") or 0,
-            beneficiaries=v.get("beneficiaries") or 0,
-            sessions=v.get("sessions") or 1,
-            series=_text(row, "series") or None,
             edition=edition,
-            materials_copies=v.get("materials_copies") or 0,
-            materials_kinds=v.get("materials_kinds") or 0,
             facility=facility,
             is_key=_text(row, "is_key") == YES,
-            description=_text(row, "description"),
             status=STATUS_BY_LABEL.get(_text(row, "status"), Activity.Status.HELD),
             target_groups=target_list,
             co_organisers=co_list,
@@ -692,6 +468,28 @@ class _Planner:
         for name in (*services.SCALAR_FIELDS, "target_groups", "co_organisers"):
             if name not in present and name != "org_unit":
                 setattr(p.data, name, getattr(current, name))
+
+
+def _edited_after(activity: Activity, moment) -> bool:
+    if activity.updated_at <= moment:
+        return False
+    return (
+        activity.created_at <= moment
+        or Activity.history.filter(id=activity.pk, history_type="~", history_date__gt=moment).exists()
+    )
+
+
+def _stale_message(pk: int, checked_at) -> str:
+    """The record layer's refusal of an update over an activity changed after the upload was
+    checked: who changed what (or that it was deleted); nothing of the file is written."""
+    current = Activity.objects.filter(pk=pk).first()
+    if current is None:
+        return "这一行对应的活动在上传校验之后被删除了，本次导入没有写入任何数据，请重新上传文件。"
+    changes = changes_after(declaration=ACTIVITIES, record_id=pk, moment=checked_at)
+    return (
+        f"这一行对应的活动“{current.title}”在上传校验之后已被他人修改，为避免覆盖，本次导入没有写入任何数据。"
+        f"变更：{describe_changes(changes) or '（变更记录不可用）'}。请核对后重新上传文件。"
+    )
 
 
 class ActivityImportSpec(ImportSpec):
@@ -722,6 +520,7 @@ class ActivityImportSpec(ImportSpec):
         if not access.can(Action.ENTER):
             raise PermissionDeniedError("您的角色不能填报活动。")
         actor = batch.created_by
+        checked_at = batch.created_at  # the upload, checked right then
         result = CommitResult()
         for chunk in plan.creates.chunks():
             try:
@@ -745,8 +544,11 @@ class ActivityImportSpec(ImportSpec):
                 .filter(pk=pk, updated_at=stamp)
                 .first()
             )
-            if activity is None:
-                raise RowError("这一行对应的活动在校验之后被修改或删除了，请重新上传文件。", row=row_number)
+            # the record layer's rule: no update over an activity edited after the upload was checked
+            # (the commit's own scan saw it as it is now; the person who checked the file did not). One
+            # entered only after the check and not edited since is updated, as the file says.
+            if activity is None or _edited_after(activity, checked_at):
+                raise RowError(_stale_message(pk, checked_at), row=row_number)
             before = _before(activity)
             try:
                 activity = services.activity_update(
@@ -800,10 +602,13 @@ class ActivityImportSpec(ImportSpec):
                 f"活动“{changed.title}”（{changed.start_date:%Y-%m-%d}）在导入之后又被修改过，无法撤销本批次；如需删除，请逐条处理。"
             )
         with_files = (
-            Attachment.objects.filter(activity__import_batch=batch).select_related("activity").first()
+            RecordAttachment.objects.filter(content_type=content_type, object_id__in=created.values("pk"))
+            .values_list("object_id", flat=True)
+            .first()
         )
         if with_files is not None:
-            raise DomainError(f"活动“{with_files.activity.title}”在导入之后上传了附件，无法撤销本批次。")
+            title = Activity.objects.values_list("title", flat=True).get(pk=with_files)
+            raise DomainError(f"活动“{title}”在导入之后上传了附件，无法撤销本批次。")
         current = Activity.objects.select_related("org_unit").in_bulk([r.object_id for r in records])
         for record in records:
             activity = current.get(record.object_id)
@@ -892,7 +697,14 @@ def _bulk_create(chunk: list[tuple], *, actor, batch, reason: str) -> None:
         meta.get_field("updated_at").column,
     ]
     values = [
-        (*c[1:5], day(c[5]), day(c[6]), *c[7:TARGETS_AT], actor.pk, batch.pk, stamp, stamp) for c in chunk
+        (
+            *[day(v) if i in _DATES_AT else v for i, v in enumerate(c[1:TARGETS_AT])],
+            actor.pk,
+            batch.pk,
+            stamp,
+            stamp,
+        )
+        for c in chunk
     ]
     ids = _insert(meta.db_table, columns, values, returning=meta.pk.column)
     History = Activity.history.model
@@ -972,52 +784,12 @@ def _bulk_delete(queryset, *, actor, reason: str) -> None:
 
 ACTIVITY_SPEC = register(
     ActivityImportSpec(
-        key="activities",
-        title="科普活动",
-        description=(
-            "批量录入本单位及下级单位的活动（科普活动、学术交流、培训、竞赛等）。"
-            "主办单位、活动名称和开始日期都相同的行会更新已有活动，不会重复创建。"
-        ),
+        key=ACTIVITIES.key,
+        title=ACTIVITIES.label,
+        description=ACTIVITIES.import_description,
         columns=COLUMNS,
         max_rows=100_000,
         action=Action.ENTER,
-        example_rows=[
-            {
-                "title": "科技助力乡村振兴专题讲座",
-                "activity_type": "讲座/报告会",
-                "campaign": "全国科普日",
-                "org_code": "340822",
-                "start_date": "2024-09-21",
-                "end_date": "2024-09-21",
-                "venue": "高河镇文化站",
-                "mode": "线下",
-                "participants": 120,
-                "online_views": 0,
-                "sci_workers": 5,
-                "volunteers": 8,
-                "target_groups": "农民、老年人",
-                "is_key": "否",
-                "description": "邀请县农技中心专家讲解水稻病虫害绿色防控技术。",
-                "status": "已举办",
-            },
-            {
-                "title": "全国科普月青少年科学实验秀",
-                "activity_type": "展览",
-                "campaign": "全国科普月",
-                "org_code": "340822",
-                "start_date": "2025-09-10",
-                "end_date": "2025-09-12",
-                "venue": "县青少年活动中心",
-                "mode": "线上线下结合",
-                "participants": 860,
-                "online_views": 12000,
-                "sci_workers": 12,
-                "volunteers": 30,
-                "target_groups": "青少年",
-                "is_key": "是",
-                "description": "",
-                "status": "已举办",
-            },
-        ],
+        example_rows=[{c.key: c.example for c in COLUMNS if c.example}],
     )
 )

@@ -246,32 +246,5 @@ class ActivityMonthFact(models.Model):
         return f"{self.org_unit_id} {self.month:%Y-%m} {self.activity_type_id}: {self.n}"
 
 
-class Attachment(models.Model):
-    """A photo or document attached to an activity (size- and type-checked by the service)."""
-
-    class Kind(models.TextChoices):
-        PHOTO = "photo", "照片"
-        DOCUMENT = "document", "附件"
-
-    activity = models.ForeignKey(
-        Activity, verbose_name="活动", on_delete=models.CASCADE, related_name="attachments"
-    )
-    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
-    file = models.FileField("文件", upload_to="activities/%Y/%m/")
-    original_name = models.CharField("原文件名", max_length=255)
-    size = models.PositiveIntegerField("大小")
-    content_type = models.CharField("类型", max_length=100)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL
-    )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-
-    # kept so that undoing the deletion of an activity can bring its attachments back
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "活动附件"
-        verbose_name_plural = "活动附件"
-
-    def __str__(self) -> str:
-        return self.original_name
+# Photos and documents of an activity are kept by the record layer (kexie.records.Attachment, slots
+# 照片 and 附件 of activities/records.py); migration 0010 moved the former activity attachments there.

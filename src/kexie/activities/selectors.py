@@ -1,4 +1,6 @@
-"""Reads of activities, their attachments and history — always through the scoping mechanism."""
+"""Reads of activities, their managed lists and deletions — always through the scoping mechanism.
+(The list's filters, its totals, history with diffs and attachments are the record layer's, from the
+declaration in records.py.)"""
 
 from __future__ import annotations
 
@@ -9,22 +11,20 @@ from collections import defaultdict
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from kexie.activities.filters import SORTS, ActivityFilters
+from kexie.activities.filters import ActivityFilters
 from kexie.activities.models import (
     Activity,
     ActivityMonthFact,
     ActivityType,
-    Attachment,
     Campaign,
     TargetGroup,
 )
 from kexie.core.periods import Period
 from kexie.orgs.models import OrgUnit
-from kexie.orgs.scoping import Access, Action, get_in_scope, register_scoped, scope, subtree_q
+from kexie.orgs.scoping import Access, Action, get_in_scope, register_scoped, scope
 from kexie.registries.models import Facility
 
 register_scoped(Activity, via="org_unit")
-register_scoped(Attachment, via="activity__org_unit")
 # Derived rows: read by the indicator engine only. Scoped like the activities, so a unit merge moves
 # them together with the activities (the fact table has no unique key, so moved rows simply add up).
 register_scoped(ActivityMonthFact, via="org_unit")
@@ -34,64 +34,30 @@ register_scoped(Campaign, via="org_unit")
 register_scoped(ActivityType, via="org_unit")
 
 HistoricalActivity = Activity.history.model
-HistoricalAttachment = Attachment.history.model
 
 
 def activity_conditions(f: ActivityFilters) -> Q:
-    """The list filters other than scope, period, unit (and own) and status, as conditions on
-    Activity. The list below and the indicator engine (for the list's totals) apply the very same."""
-    q = Q()
-    if f.activity_type is not None:
-        q &= Q(activity_type__code=f.activity_type.code)
-    if f.academic is not None:
-        q &= Q(activity_type__is_academic=f.academic)
-    if f.campaigns or f.campaign_none or f.campaign_any:
-        terms = [Q(campaign__code__in=[c.code for c in f.campaigns])] if f.campaigns else []
-        terms += [Q(campaign__isnull=True)] * f.campaign_none + [Q(campaign__isnull=False)] * f.campaign_any
-        either = terms[0]
-        for term in terms[1:]:
-            either |= term
-        q &= either
-    if f.is_key is not None:
-        q &= Q(is_key=f.is_key)
-    if f.target is not None:
-        # one target group: an activity matches at most once, so the join never repeats it
-        q &= Q(target_groups__code=f.target.code)
-    elif f.target_none:
-        q &= Q(target_groups__isnull=True)
-    if f.facility is not None:
-        q &= Q(facility__id=f.facility.pk)
-    elif f.facility_none:
-        q &= Q(facility__isnull=True)
-    if f.facility_kinds:
-        q &= Q(facility__kind__in=list(f.facility_kinds))
-    if f.series:
-        q &= Q(series=f.series)
-    if f.in_series is not None:
-        q &= Q(series__isnull=not f.in_series)
-    if f.min_participants is not None:
-        q &= Q(participants__gte=f.min_participants)
-    if f.q:
-        q &= Q(title__icontains=f.q) | Q(venue__icontains=f.q)
-    return q
+    """The list filters other than period, unit (and own) and status, as conditions on Activity —
+    the record layer's conditions of the declared filters (activities/records.py). The list and the
+    indicator engine (for the list's totals) apply the very same."""
+    from kexie.activities.records import ACTIVITIES
+    from kexie.records.filters import condition
+
+    rest = {k: v for k, v in f.values.items() if k not in ("period", "unit", "own", "status")}
+    return condition(ACTIVITIES, rest)
 
 
 def activity_list(
     *, access: Access, filters: ActivityFilters | None = None, action: Action = Action.VIEW
 ) -> QuerySet[Activity]:
-    """The activities `access` may see for `action`, narrowed by `filters` (see filters.py)."""
+    """The activities `access` may see for `action`, narrowed by `filters` (see filters.py) through
+    the record layer's conditions, in the filters' sort order."""
+    from kexie.activities.records import ACTIVITIES
+    from kexie.records.filters import filtered
+
     f = filters or ActivityFilters()
     qs = scope(Activity.objects.select_related("org_unit", "activity_type", "campaign"), access, action)
-    if f.period is not None:
-        qs = qs.filter(start_date__gte=f.period.start, start_date__lte=f.period.end)
-    if f.unit is not None:
-        qs = qs.filter(subtree_q(f.unit.path, via="org_unit"))
-    if f.own:
-        qs = qs.filter(org_unit_id=(f.unit or access.unit).pk)
-    qs = qs.filter(activity_conditions(f))
-    if f.status is not None:
-        qs = qs.filter(status=f.status)
-    return qs.order_by(*SORTS[f.sort])
+    return filtered(ACTIVITIES, qs, f.values, access).order_by(*ACTIVITIES.ordering_for(f.sort))
 
 
 def activity_get(*, access: Access, pk: int, action: Action = Action.VIEW) -> Activity:
@@ -110,9 +76,9 @@ def activity_calendar(
 ) -> tuple[list[list[dict]], int]:
     """Weeks (Monday first) of the month; each day {date, in_month, activities}. An activity is listed
     on every day of the month it runs. Returns (weeks, number of activities found)."""
-    base = filters or ActivityFilters(status=None)
+    base = filters or ActivityFilters.every_status()
     # the month is matched by overlap, not by start date, so the period filter is not used here
-    f = dataclasses.replace(base, period=None, sort="start_date")
+    f = dataclasses.replace(base.without("period"), sort="start_date")
     rows = list(
         activity_list(access=access, filters=f)
         .filter(start_date__lte=month.end, end_date__gte=month.start)
@@ -274,110 +240,3 @@ def deleted_activity_list(*, access: Access, action: Action = Action.VIEW) -> Qu
         .select_related("history_user", "org_unit", "activity_type")
         .order_by("-history_date", "-history_id")
     )
-
-
-def deleted_activity_get(*, access: Access, pk: int, action: Action = Action.ENTER):
-    """The deletion record of activity `pk`, if it is deleted and its organiser is in scope; else 404."""
-    from django.http import Http404
-
-    record = deleted_activity_list(access=access, action=action).filter(id=pk).first()
-    if record is None:
-        raise Http404("不存在或无权访问")
-    return record
-
-
-def history_m2m_ids(record) -> dict[str, list[int]]:
-    """The target group and co-organiser ids stored with one history record."""
-    return {
-        "target_groups": sorted(record.target_groups.values_list("targetgroup_id", flat=True)),
-        "co_organisers": sorted(record.co_organisers.values_list("orgunit_id", flat=True)),
-    }
-
-
-def attachment_get(*, access: Access, pk: int, action: Action = Action.VIEW) -> Attachment:
-    return get_in_scope(Attachment.objects.select_related("activity"), access, action, pk=pk)
-
-
-def attachment_list(*, activity: Activity) -> QuerySet[Attachment]:
-    """Attachments of an activity the caller already obtained through activity_get()."""
-    return activity.attachments.select_related("uploaded_by").order_by("kind", "uploaded_at", "pk")
-
-
-# ---- change history for the detail page ------------------------------------------------------
-
-HISTORY_HIDDEN = {"id", "created_at", "updated_at", "created_by", "import_batch"}
-
-
-def _display(field_name: str, value, names: dict) -> str:
-    if value is None or value == "":
-        return ""
-    if field_name in ("activity_type", "campaign", "org_unit", "facility"):
-        return names.get((field_name, value), f"#{value}")
-    if field_name in ("target_groups", "co_organisers"):
-        column = "targetgroup" if field_name == "target_groups" else "orgunit"
-        key = "target_group" if field_name == "target_groups" else "org_unit"
-        return "、".join(names.get((key, row[column]), f"#{row[column]}") for row in value)
-    if field_name == "mode":
-        return Activity.Mode(value).label if value in Activity.Mode.values else str(value)
-    if field_name == "status":
-        return Activity.Status(value).label if value in Activity.Status.values else str(value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dt.date):
-        return f"{value:%Y-%m-%d}"
-    return str(value)
-
-
-def activity_history(*, activity_id: int, limit: int = 50) -> list[tuple[object, list[tuple[str, str, str]]]]:
-    """History records of one activity (newest first), each with its differences from the one before:
-    [(record, [(field label, old, new), …]), …]. Call it only for an activity obtained through
-    activity_get() (or a deletion record from deleted_activity_get())."""
-    records = list(
-        HistoricalActivity.objects.filter(id=activity_id)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")[: limit + 1]
-    )
-    changes = []
-    raw: list[tuple[object, list]] = []
-    ids: dict[str, set] = defaultdict(set)
-    for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        diff = []
-        if previous is not None and record.history_type == "~":
-            for change in record.diff_against(previous).changes:
-                if change.field in HISTORY_HIDDEN:
-                    continue
-                diff.append(change)
-                if change.field in ("activity_type", "campaign", "org_unit", "facility"):
-                    ids[change.field].update(v for v in (change.old, change.new) if v)
-                elif change.field == "target_groups":
-                    ids["target_group"].update(r["targetgroup"] for r in [*change.old, *change.new])
-                elif change.field == "co_organisers":
-                    ids["org_unit"].update(r["orgunit"] for r in [*change.old, *change.new])
-        raw.append((record, diff))
-    names: dict = {}
-    for key, model in (
-        ("activity_type", ActivityType),
-        ("campaign", Campaign),
-        ("org_unit", OrgUnit),
-        ("target_group", TargetGroup),
-        ("facility", Facility),
-    ):
-        if ids[key]:
-            names.update(
-                {
-                    (key, pk): name
-                    for pk, name in model.objects.filter(pk__in=ids[key]).values_list("pk", "name")
-                }
-            )
-    for record, diff in raw:
-        rows = [
-            (
-                str(Activity._meta.get_field(c.field).verbose_name),
-                _display(c.field, c.old, names),
-                _display(c.field, c.new, names),
-            )
-            for c in diff
-        ]
-        changes.append((record, rows))
-    return changes

@@ -9,21 +9,19 @@ many-to-many rows at deletion time).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import unicodedata
-import uuid
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from kexie.activities import facts
-from kexie.activities.models import Activity, ActivityType, Attachment, Campaign, TargetGroup
-from kexie.core import uploads
+from kexie.activities.models import Activity, ActivityType, Campaign, TargetGroup
 from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.core.text import clean_text, validate_plain_text
 from kexie.orgs import validators
@@ -87,59 +85,14 @@ class ActivityData:
     @classmethod
     def from_activity(cls, activity: Activity) -> ActivityData:
         return cls(
-            title=activity.title,
-            activity_type=activity.activity_type,
-            org_unit=activity.org_unit,
-            start_date=activity.start_date,
-            end_date=activity.end_date,
-            campaign=activity.campaign,
-            venue=activity.venue,
-            region_code=activity.region_code,
-            mode=activity.mode,
-            participants=activity.participants,
-            online_views=activity.online_views,
-            sci_workers=activity.sci_workers,
-            volunteers=activity.volunteers,
-            beneficiaries=activity.beneficiaries,
-            sessions=activity.sessions,
-            series=activity.series,
-            edition=activity.edition,
-            materials_copies=activity.materials_copies,
-            materials_kinds=activity.materials_kinds,
-            facility=activity.facility,
-            is_key=activity.is_key,
-            description=activity.description,
-            status=activity.status,
+            **{name: getattr(activity, name) for name in SCALAR_FIELDS},
             target_groups=list(activity.target_groups.all()),
             co_organisers=list(activity.co_organisers.all()),
         )
 
 
-SCALAR_FIELDS = (
-    "title",
-    "activity_type",
-    "org_unit",
-    "start_date",
-    "end_date",
-    "campaign",
-    "venue",
-    "region_code",
-    "mode",
-    "participants",
-    "online_views",
-    "sci_workers",
-    "volunteers",
-    "beneficiaries",
-    "sessions",
-    "series",
-    "edition",
-    "materials_copies",
-    "materials_kinds",
-    "facility",
-    "is_key",
-    "description",
-    "status",
-)
+# every editable field but the many-to-many ones: what a save copies onto the row
+SCALAR_FIELDS = tuple(f.name for f in dataclasses.fields(ActivityData) if f.name not in M2M_FIELDS)
 
 
 # ---- validation ------------------------------------------------------------------------------
@@ -511,16 +464,13 @@ def activity_update(
 @transaction.atomic
 def activity_delete(*, access: Access, actor, activity: Activity, reason: str = "") -> int:
     """删除活动. The row goes; the history keeps every version and the deletion, so that
-    `activity_restore` can undo it. Attachments are kept on disk for the same reason."""
+    `activity_restore` can undo it. Its attachments (kexie.records.Attachment, reached only through
+    the activity) stay for the same reason: a restored activity has them again."""
     if not access.covers(activity.org_unit, Action.ENTER):
         raise PermissionDeniedError(f"“{activity.org_unit.name}”的活动不在您的填报范围内。")
     pk = activity.pk
     rows = _m2m_rows(activity)
     cells = facts.cells_for(Activity.objects.filter(pk=pk))
-    for attachment in activity.attachments.all():
-        attachment._history_user = actor
-        attachment._change_reason = "随活动删除"
-        attachment.delete()
     activity._history_user = actor
     activity._change_reason = f"删除：{reason}" if reason else "删除"
     activity.delete()
@@ -531,8 +481,8 @@ def activity_delete(*, access: Access, actor, activity: Activity, reason: str = 
 
 @transaction.atomic
 def activity_restore(*, access: Access, actor, pk: int) -> Activity:
-    """恢复已删除的活动 (undo a deletion) from its last history record, with its target groups,
-    co-organisers and the attachments deleted together with it."""
+    """恢复已删除的活动 (undo a deletion) from its last history record, with its target groups and
+    co-organisers (its attachments never left: they are reached again through the restored row)."""
     record = _latest_record(pk)
     if record is None:
         raise DomainError("没有这条活动的记录。")
@@ -568,81 +518,12 @@ def activity_restore(*, access: Access, actor, pk: int) -> Activity:
         co_organisers=OrgUnit.objects.filter(pk__in=partners.values("orgunit_id")),
     )
     _attach_m2m(restored, pk, _m2m_rows(activity))
-    _restore_attachments(activity, actor)
     activity.refresh_from_db()
     facts.refresh(_cells(activity))
     return activity
 
 
-def _restore_attachments(activity: Activity, actor) -> None:
-    History = Attachment.history.model
-    records = History.objects.filter(
-        activity_id=activity.pk, history_type="-", history_change_reason="随活动删除"
-    )
-    for rec in records.order_by("id", "-history_date", "-history_id"):
-        last = History.objects.filter(id=rec.id).order_by("-history_date", "-history_id").first()
-        if last.history_id != rec.history_id or Attachment.objects.filter(pk=rec.id).exists():
-            continue
-        if not rec.file or not default_storage.exists(rec.file):
-            continue
-        attachment = Attachment(
-            **{f.attname: getattr(rec, f.attname) for f in Attachment._meta.concrete_fields}
-        )
-        attachment._history_user = actor
-        attachment._change_reason = "随活动恢复"
-        attachment.save(force_insert=True)
-        Attachment.objects.filter(pk=rec.id).update(uploaded_at=rec.uploaded_at)
-
-
-# ---- attachments -----------------------------------------------------------------------------
-
-MAX_ATTACHMENTS = 30
-PHOTO_TYPES = {"jpeg", "png", "webp"}
-
-
-@transaction.atomic
-def attachment_add(*, access: Access, actor, activity: Activity, upload) -> Attachment:
-    """上传照片或附件 (stored under MEDIA_ROOT with a random name; served only through a scoped view)."""
-    if not access.covers(activity.org_unit, Action.ENTER):
-        raise PermissionDeniedError(f"“{activity.org_unit.name}”的活动不在您的填报范围内。")
-    if activity.attachments.count() >= MAX_ATTACHMENTS:
-        raise DomainError(f"每个活动最多{MAX_ATTACHMENTS}个附件，请先删除不需要的。", field="file")
-    detected = uploads.validate_upload(upload)
-    content_type, extensions = uploads.FILE_TYPES[detected]
-    kind = Attachment.Kind.PHOTO if detected in PHOTO_TYPES else Attachment.Kind.DOCUMENT
-    original = uploads.original_name(upload.name)
-    attachment = Attachment(
-        activity=activity,
-        kind=kind,
-        original_name=original,
-        size=upload.size,
-        content_type=content_type,
-        uploaded_by=actor,
-    )
-    upload.seek(0)
-    attachment.file.save(f"{uuid.uuid4().hex}{extensions[0]}", upload, save=False)
-    stored = attachment.file.name
-    attachment._history_user = actor
-    attachment._change_reason = "上传附件"
-    try:
-        attachment.save()
-    except Exception:
-        default_storage.delete(stored)
-        raise
-    return attachment
-
-
-@transaction.atomic
-def attachment_delete(*, access: Access, actor, attachment: Attachment) -> None:
-    """删除附件: the row (history kept) and, once committed, the file."""
-    activity = attachment.activity
-    if not access.covers(activity.org_unit, Action.ENTER):
-        raise PermissionDeniedError(f"“{activity.org_unit.name}”的活动不在您的填报范围内。")
-    stored = attachment.file.name
-    attachment._history_user = actor
-    attachment._change_reason = "删除附件"
-    attachment.delete()
-    transaction.on_commit(lambda: default_storage.delete(stored))
+MAX_ATTACHMENTS = 30  # photos and documents per activity (the record layer enforces it)
 
 
 # ---- a unit's own campaigns and activity types (活动品牌与类型) -------------------------------------

@@ -7,7 +7,7 @@ which `analytics/dashboard.js` follows on click. Numbers are formatted in the br
 
 from __future__ import annotations
 
-from kexie.analytics.selectors import BREAKDOWN, TREND, Dashboard, Member
+from kexie.analytics.selectors import BREAKDOWN, SITES_REGION_BARS, TREND, Dashboard, Member, RegionBar
 from kexie.core.periods import PeriodKind
 from kexie.indicators.registry import indicator
 
@@ -123,3 +123,26 @@ def sites_trend_chart(d: Dashboard) -> dict:
         ],
     }
     return {"option": option, "links": [[p.figures[SITES_NEW].url for p in points]]}
+
+
+def sites_region_chart(bars: list[RegionBar]) -> dict:
+    """阵地与平台 by county: horizontal bars, largest on top; each bar opens the designations behind it."""
+    shown = bars[:SITES_REGION_BARS]
+    shown.reverse()  # ECharts draws a category y axis from the bottom
+    stock = indicator("designations")
+    option = {
+        "color": PALETTE[4:],
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "grid": {"left": 8, "right": 24, "top": 8, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "name": stock.unit, "minInterval": 1},
+        "yAxis": {"type": "category", "data": [b.label for b in shown]},
+        "series": [
+            {
+                "name": "期末有效",
+                "type": "bar",
+                "barMaxWidth": 18,
+                "data": [b.figure.value for b in shown],
+            }
+        ],
+    }
+    return {"option": option, "links": [[b.figure.url for b in shown]]}

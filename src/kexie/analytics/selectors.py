@@ -233,6 +233,32 @@ def sites(*, access: Access, unit: OrgUnit, period: Period, trend: list[Period])
     )
 
 
+# Where the holders lie: designations in force at the period's end by county (the engine's "region"
+# breakdown: the holder's region code, or its org unit's). Not part of the page's own queries: the
+# card loads it afterwards (views.sites_regions), so the dashboard does not wait for it.
+SITES_REGION_BARS = 20  # the chart shows the largest counties; the list behind 区划不明 is linked too
+
+
+@dataclass(frozen=True)
+class RegionBar:
+    key: str  # 6-digit county code; "" for holders whose region is not known
+    label: str
+    figure: Figure
+
+
+def sites_by_region(*, access: Access, unit: OrgUnit, period: Period) -> list[RegionBar]:
+    """阵地与平台 by county: one engine call; largest first, 区划不明 last; counties without any left out."""
+    result = evaluate(
+        access=access, indicators=[SITES_STOCK], periods=[period], unit=unit, breakdown="region"
+    )
+    bars = [
+        RegionBar(key=key, label=label, figure=Figure.of(result.value(SITES_STOCK, period, key=key)))
+        for key, label in result.keys
+    ]
+    bars = [b for b in bars if b.figure.value]
+    return sorted(bars, key=lambda b: (b.key == "", -(b.figure.value or 0), b.key))
+
+
 # --------------------------------------------------------------------------- the selector
 
 

@@ -102,6 +102,31 @@ def dashboard(request):
     return render(request, "analytics/dashboard.html", context)
 
 
+def sites_regions(request):
+    """阵地与平台 by county, loaded into the dashboard's card after the page (htmx): the chart and,
+    for every county, the count of designations in force at the period's end with its link."""
+    access = request.access
+    if access.unit is None or not access.can(Action.VIEW):
+        raise Http404("没有可用的单位")
+    unit = _unit(access, request.GET.get("unit", ""))
+    try:
+        period = selectors.dashboard_period(request.GET.get("period", ""), today=timezone.localdate())
+    except PeriodError as error:
+        return render(request, "analytics/_sites_regions.html", {"error": error.message}, status=400)
+    bars = selectors.sites_by_region(access=access, unit=unit, period=period)
+    return render(
+        request,
+        "analytics/_sites_regions.html",
+        {
+            "bars": bars,
+            "chart": charts.sites_region_chart(bars),
+            "period": period,
+            "shown": min(len(bars), selectors.SITES_REGION_BARS),
+            "more": max(0, len(bars) - selectors.SITES_REGION_BARS),
+        },
+    )
+
+
 def _next(period: Period) -> Period | None:
     try:
         return period.next()

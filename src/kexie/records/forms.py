@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -131,9 +132,10 @@ class UnitField(forms.ModelChoiceField):
         "not_found": "找不到单位“%(text)s”，请输入单位名称或机构代码后从列表中选择。",
     }
 
-    def __init__(self, *, queryset, action: Action | str = Action.ENTER, **kwargs):
+    def __init__(self, *, queryset, action: Action | str = Action.ENTER, outside_404: bool = False, **kwargs):
         super().__init__(queryset=queryset, widget=UnitPickerWidget(action=action), **kwargs)
         self.widget.queryset = queryset
+        self.outside_404 = outside_404  # a list's URL parameter: an id, and outside the scope a 404
 
     def _set_queryset(self, queryset):
         super()._set_queryset(queryset)
@@ -146,6 +148,9 @@ class UnitField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         text = str(value).strip()
+        if self.outside_404 and not isinstance(value, (TypedUnit, OrgUnit)) and not text.isdigit():
+            # a list's URL parameter carries the unit's id (the picker's typed text comes as TypedUnit)
+            raise forms.ValidationError(f"单位参数应为单位编号（数字），收到的是“{text[:20]}”。")
         by_id = text.isdigit() and not isinstance(value, TypedUnit)
         if by_id:  # the picker's id (or a link's); a code in its place still resolves
             unit = self.queryset.filter(pk=int(text)).first() or self.queryset.filter(code=text).first()
@@ -161,6 +166,8 @@ class UnitField(forms.ModelChoiceField):
             elsewhere = Q(code=text) | (Q(pk=int(text)) if by_id else Q(name=text) | Q(short_name=text))
             if OrgUnit.objects.filter(elsewhere).exists():
                 security_log.warning("scope denial: unit picker field=%s value=%r", self.label, text[:30])
+                if self.outside_404:
+                    raise Http404("单位不存在或无权查看")
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params=params
                 )
@@ -186,13 +193,36 @@ def _form_field(bf: BoundField, access: Access) -> forms.Field:
     if kind == "unit":
         return UnitField(queryset=enter_units(access), action=Action.ENTER, **common)
     if kind == "fk":
-        return forms.ModelChoiceField(
+        field_class = forms.ModelChoiceField
+        if decl.option_label is not None:
+            field_class = type(
+                "OptionField",
+                (forms.ModelChoiceField,),
+                {"label_from_instance": staticmethod(decl.option_label)},
+            )
+        return field_class(
             queryset=decl.options(access)
             if decl.options
             else bf.model_field.related_model._default_manager.none(),
             empty_label="请选择" if bf.required else "—",
             widget=forms.Select(attrs=_SELECT),
             error_messages={"required": f"请选择{bf.label}。", "invalid_choice": f"所选{bf.label}不可用。"},
+            **common,
+        )
+    if kind == "m2m":
+        queryset = (
+            enter_units(access)
+            if bf.of_units
+            else (
+                decl.options(access) if decl.options else bf.model_field.related_model._default_manager.all()
+            )
+        )
+        return forms.ModelMultipleChoiceField(
+            queryset=queryset,
+            widget=forms.SelectMultiple(attrs=_SELECT | {"size": 6})
+            if bf.of_units
+            else forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            error_messages={"invalid_choice": f"所选{bf.label}“%(value)s”不可用。"},
             **common,
         )
     if kind == "bool":
@@ -216,7 +246,9 @@ def _form_field(bf: BoundField, access: Access) -> forms.Field:
             **common,
         )
     if kind == "longtext":
-        return forms.CharField(widget=forms.Textarea(attrs=attrs | {"rows": 3}), **common)
+        return forms.CharField(
+            max_length=bf.decl.max_length, widget=forms.Textarea(attrs=attrs | {"rows": 3}), **common
+        )
     return forms.CharField(max_length=bf.max_length, widget=forms.TextInput(attrs=attrs), **common)
 
 
@@ -232,7 +264,12 @@ class RecordForm(forms.Form):
             kwargs["initial"] = initial_values(declaration, instance, access)
         super().__init__(*args, **kwargs)
         for bf in declaration.form_fields:
-            self.fields[bf.name] = _form_field(bf, access)
+            field = self.fields[bf.name] = _form_field(bf, access)
+            current = getattr(instance, f"{bf.name}_id", None) if instance is not None else None
+            if bf.kind == "fk" and current is not None:
+                # a row no longer offered (stopped, out of reach) stays selectable on its own record
+                model = bf.model_field.related_model
+                field.queryset = field.queryset | model._default_manager.filter(pk=current)
         if instance is None:
             for name, make in declaration.create_extras:
                 self.fields[name] = make()
@@ -271,6 +308,8 @@ class RecordForm(forms.Form):
         for bf in self.declaration.form_fields:
             if out[bf.name] is None and bf.kind in ("text", "longtext", "choice"):
                 out[bf.name] = ""
+            elif bf.kind == "m2m":
+                out[bf.name] = list(out[bf.name] or [])
         if self.instance is None:
             for name, _make in self.declaration.create_extras:
                 out[name] = c.get(name)
@@ -294,13 +333,35 @@ def version_of(declaration: Declaration, record) -> str:
 
 def initial_values(declaration: Declaration, instance, access: Access) -> dict[str, Any]:
     if instance is None:
-        return {declaration.org_field: access.unit} if access.unit is not None else {}
+        values = {bf.name: bf.default for bf in declaration.form_fields if bf.default not in (None, "")}
+        if access.unit is not None:
+            values[declaration.org_field] = access.unit
+        return values
     values = {}
     for bf in declaration.form_fields:
+        if bf.kind == "m2m":
+            values[bf.name] = [r.pk for r in getattr(instance, bf.name).all()]
+            continue
         values[bf.name] = getattr(instance, bf.name + ("_id" if bf.kind in ("unit", "fk") else ""))
     values[VERSION_FIELD] = version_of(declaration, instance)
     return values
 
 
 class DeleteForm(forms.Form):
+    """Confirm the deletion (a tick, unless it can be undone) and, when declared, give a reason."""
+
     confirm = forms.BooleanField(label="我确认删除", error_messages={"required": "请勾选确认后再删除。"})
+    reason = forms.CharField(
+        label="删除原因",
+        max_length=80,
+        required=False,
+        help_text="可不填，会记入变更历史",
+        widget=forms.TextInput(attrs=_INPUT),
+    )
+
+    def __init__(self, *args, declaration: Declaration, **kwargs):
+        super().__init__(*args, **kwargs)
+        if declaration.restore is not None:
+            del self.fields["confirm"]  # undone from the message or the 已删除 page
+        if not declaration.delete_reason:
+            del self.fields["reason"]

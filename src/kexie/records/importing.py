@@ -9,6 +9,7 @@ and checked is refused at commit with who changed what, and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -29,14 +30,30 @@ from kexie.records.forms import enter_units
 from kexie.records.selectors import changes_after
 from kexie.records.services import describe_changes
 
+SPLIT = re.compile(r"\s*[、,，;；]\s*")
+
 
 def _blank(kind: str) -> Any:
     if kind == "bool":
         return False
+    if kind == "m2m":
+        return []
     return "" if kind in ("text", "longtext", "choice") else None
 
 
+def _empty(bf) -> Any:
+    """An empty cell: the model's default when it has one (形式: 线下), else the kind's blank."""
+    return bf.default if bf.default not in (None, "") else _blank(bf.kind)
+
+
+def _current(record, bf) -> Any:
+    value = getattr(record, bf.name)
+    return list(value.all()) if bf.kind == "m2m" else value
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, (dt.date, dt.datetime)):
@@ -86,17 +103,52 @@ class DeclaredImportSpec(ImportSpec):
                 cache[text] = unit
         return cache[text]
 
+    @staticmethod
+    def _named(options, bf, text: str):
+        for field in (bf.decl.match, *bf.decl.also_match):
+            found = options.filter(**{field: text}).first()
+            if found is not None:
+                return found
+        return None
+
+    def _many(self, bf, raw: str, access: Access, units, cache) -> list | str:
+        """Several rows of an m2m field named in one cell (units by 机构代码 or name), or the message."""
+        out = []
+        if bf.of_units:
+            options = None
+        elif bf.decl.options:
+            options = bf.decl.options(access)
+        else:
+            options = bf.model_field.related_model._default_manager.all()
+        for token in (t for t in SPLIT.split(raw.strip()) if t):
+            if options is None:
+                found = self._unit(token, units, cache)
+                if isinstance(found, str):
+                    return found
+            else:
+                found = self._named(options, bf, token)
+                if found is None:
+                    return f"没有名为“{token}”的{bf.label}（或您不能使用）。"
+            if found not in out:
+                out.append(found)
+        return out
+
     def _values(self, row: Row, sheet: Sheet, access: Access, existing, units, cache) -> dict | CellError:
         d = self.declaration
         values: dict[str, Any] = {}
         for bf in d.column_fields:
             label = column_label(bf)
-            if bf.name not in sheet.columns:
-                values[bf.name] = getattr(existing, bf.name) if existing is not None else _blank(bf.kind)
+            if bf.column_key not in sheet.columns:
+                values[bf.name] = _current(existing, bf) if existing is not None else _empty(bf)
                 continue
-            raw = row.values.get(bf.name)
+            raw = row.values.get(bf.column_key)
             if raw in (None, ""):
-                values[bf.name] = _blank(bf.kind)
+                values[bf.name] = _empty(bf)
+            elif bf.kind == "m2m":
+                found = self._many(bf, str(raw), access, units, cache)
+                if isinstance(found, str):
+                    return CellError(found, sheet=sheet.name, row=row.number, column=label)
+                values[bf.name] = found
             elif bf.kind == "unit":
                 unit = self._unit(str(raw).strip(), units, cache)
                 if isinstance(unit, str):
@@ -104,11 +156,7 @@ class DeclaredImportSpec(ImportSpec):
                 values[bf.name] = unit
             elif bf.kind == "fk":
                 options = bf.decl.options(access) if bf.decl.options else None
-                found = (
-                    options.filter(**{bf.decl.match: str(raw).strip()}).first()
-                    if options is not None
-                    else None
-                )
+                found = self._named(options, bf, str(raw).strip()) if options is not None else None
                 if found is None:
                     return CellError(
                         f"没有名为“{raw}”的{bf.label}（或您不能使用）。",
@@ -207,7 +255,7 @@ class DeclaredImportSpec(ImportSpec):
                             "请核对后重新上传文件。",
                             row=row_number,
                         )
-                    before = {bf.name: _jsonable(getattr(record, bf.name)) for bf in d.column_fields}
+                    before = {bf.name: _jsonable(_current(record, bf)) for bf in d.column_fields}
                     d.update(access=access, actor=actor, record=record, values=values)
                     log.append((row_number, pk, ImportBatchRecord.Action.UPDATED, before))
                     result.updated += 1
@@ -281,6 +329,8 @@ class DeclaredImportSpec(ImportSpec):
             value = before.get(bf.name)
             if bf.kind in ("unit", "fk") and value is not None:
                 value = bf.model_field.related_model._default_manager.get(pk=value)
+            elif bf.kind == "m2m":
+                value = list(bf.model_field.related_model._default_manager.filter(pk__in=value or []))
             elif bf.kind == "date" and value:
                 value = dt.date.fromisoformat(value)
             values[bf.name] = (

@@ -77,11 +77,23 @@ def record_update(*, declaration: Declaration, access: Access, actor, record, va
 
 
 @transaction.atomic
-def record_delete(*, declaration: Declaration, access: Access, actor, record) -> None:
-    """删除 through the record app's delete service (its history stays)."""
+def record_delete(*, declaration: Declaration, access: Access, actor, record, reason: str = "") -> None:
+    """删除 through the record app's delete service (its history stays; with a declared `restore`
+    the deletion can be undone, attachments included)."""
     if declaration.delete is None:
         raise DomainError(f"{declaration.label}不能删除。")
-    declaration.delete(access=access, actor=actor, record=record)
+    if declaration.delete_reason:
+        declaration.delete(access=access, actor=actor, record=record, reason=reason)
+    else:
+        declaration.delete(access=access, actor=actor, record=record)
+
+
+@transaction.atomic
+def record_restore(*, declaration: Declaration, access: Access, actor, pk: int):
+    """恢复 (undo a deletion) through the record app's restore service."""
+    if declaration.restore is None:
+        raise DomainError(f"{declaration.label}删除后不能恢复。")
+    return declaration.restore(access=access, actor=actor, pk=pk)
 
 
 # --------------------------------------------------------------------------- attachments
@@ -94,20 +106,42 @@ def _slot(declaration: Declaration, key: str):
     raise DomainError("没有这类附件。", field="file")
 
 
+def _slot_for(declaration: Declaration, detected: str):
+    """The first declared slot that takes files of this type (attachments by type)."""
+    for slot in declaration.attachments:
+        if detected in slot.kinds:
+            return slot
+    allowed = "、".join(
+        sorted({e for s in declaration.attachments for k in s.kinds for e in uploads.FILE_TYPES[k][1]})
+    )
+    raise DomainError(f"{declaration.label}的附件只能是{allowed}文件。", field="file")
+
+
 @transaction.atomic
 def attachment_add(*, declaration: Declaration, access: Access, actor, record, slot: str, upload):
-    """附件上传: checked by its bytes (kexie.core.uploads), into one of the declared slots, for a
-    record the caller may enter records for."""
-    spec = _slot(declaration, slot)
+    """附件上传: checked by its bytes (kexie.core.uploads), into one of the declared slots (or, with
+    `attachments_by_type` and no slot given, the slot of its type), for a record the caller may enter
+    records for; stored under MEDIA_ROOT with a random name, served only through the record."""
     if not access.covers(getattr(record, declaration.org_field), declaration.enter_action):
         raise PermissionDeniedError("您不能为这条记录上传附件。")
+    content_type = ContentType.objects.get_for_model(declaration.model)
+    limit = declaration.max_attachments
+    if (
+        limit is not None
+        and Attachment.objects.filter(content_type=content_type, object_id=record.pk).count() >= limit
+    ):
+        raise DomainError(f"每条{declaration.texts.noun}最多{limit}个附件，请先删除不需要的。", field="file")
     detected = uploads.validate_upload(upload)
+    if not slot and declaration.attachments_by_type:
+        spec = _slot_for(declaration, detected)
+    else:
+        spec = _slot(declaration, slot)
     if detected not in spec.kinds:
         allowed = "、".join(sorted({e for k in spec.kinds for e in uploads.FILE_TYPES[k][1]}))
         raise DomainError(f"{spec.label}只能上传{allowed}文件。", field="file")
     mime, extensions = uploads.FILE_TYPES[detected]
     attachment = Attachment(
-        content_type=ContentType.objects.get_for_model(declaration.model),
+        content_type=content_type,
         object_id=record.pk,
         slot=spec.key,
         original_name=uploads.original_name(upload.name),

@@ -1,6 +1,7 @@
 """URLs of the record layer: the unit picker's endpoints here, and `record_urls(declaration)` — the
 list, detail, create, edit, delete, file, export and import URLs of one record type, for its app's
-urls.py (names: list, create, detail, edit, delete, export, import, and one per declared file)."""
+urls.py (names: list, create, detail, edit, delete, export, import, deleted and restore with a declared
+`restore`, attach/attachment/attachment_delete with attachment slots, and one per declared file)."""
 
 from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
@@ -26,6 +27,11 @@ def record_urls(d: Declaration) -> list[URLPattern]:
         path("<int:pk>/edit/", views.record_edit, kw, name="edit"),
         path("<int:pk>/delete/", views.record_delete, kw, name="delete"),
     ]
+    if d.restore is not None:
+        patterns += [
+            path("deleted/", views.record_deleted, kw, name="deleted"),
+            path("<int:pk>/restore/", views.record_restore, kw, name="restore"),
+        ]
     if d.attachments:
         patterns += [
             path("<int:pk>/attachments/", views.attachment_upload, kw, name="attach"),

@@ -5,14 +5,19 @@ a record app's urls.py is one call. The unit picker's search is here too (one fo
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from kexie.core.errors import DomainError
+from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.core.xlsx import SheetData, build_workbook, xlsx_response
 from kexie.indicators.engine import evaluate
 from kexie.orgs.models import OrgUnit
@@ -20,7 +25,7 @@ from kexie.orgs.scoping import Action, get_in_scope
 from kexie.records import selectors, services
 from kexie.records.declarations import Declaration
 from kexie.records.edge import form_error, form_status, guard
-from kexie.records.exports import export_rows
+from kexie.records.exports import column_required, export_rows
 from kexie.records.filters import FilterForm, describe, engine_scope, filtered
 from kexie.records.forms import DeleteForm, RecordForm, render_picker, unit_search
 
@@ -55,9 +60,11 @@ def _filter_form(request, d: Declaration) -> FilterForm:
 
 def _records(request, d: Declaration, form: FilterForm):
     qs = d.list_queryset(access=request.access)
+    if d.prefetch:
+        qs = qs.prefetch_related(*d.prefetch)
     if form.is_bound and not form.is_valid():
         return qs.none()
-    return filtered(d, qs, form.filters(), request.access).order_by(*d.ordering)
+    return filtered(d, qs, form.filters(), request.access).order_by(*d.ordering_for(form.sort))
 
 
 @guard(Action.VIEW)
@@ -84,23 +91,50 @@ def record_list(request, declaration: Declaration):
             "can_export": access.can(Action.EXPORT),
             "is_filtered": form.is_filtered,
             "totals": totals,
+            "links": [(label, reverse(name)) for label, name in d.links],
+            "sort_field": form["sort"] if "sort" in form.fields else None,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
 
 
-def _totals(d: Declaration, form: FilterForm, access) -> list[tuple[str, object]]:
+class Totals(list):
+    """[(label, Value), …] for the page; totals["count"] is the number of the total keyed so."""
+
+    def __init__(self, items=(), keys=()):
+        super().__init__(items)
+        self.names = list(keys)
+
+    def keyed(self):
+        return [(label, value, name) for (label, value), name in zip(self, self.names, strict=True)]
+
+    def __getitem__(self, index):
+        if isinstance(index, str):
+            value = super().__getitem__(self.names.index(index))[1]
+            return value.value or 0
+        return super().__getitem__(index)
+
+
+def _totals(d: Declaration, form: FilterForm, access) -> Totals:
     """[(label, Value)] of the declared totals for the filtered list, from the indicator engine."""
     if not d.totals or not form.is_bound or not form.is_valid():
-        return []
+        return Totals()
     scope_ = engine_scope(d, form.filters(), access)
     if scope_ is None:
-        return []
-    period, unit, where = scope_
+        return Totals()
+    period, unit, where, all_records = scope_
     result = evaluate(
-        access=access, indicators=[t.indicator for t in d.totals], periods=[period], unit=unit, where=where
+        access=access,
+        indicators=[t.indicator for t in d.totals],
+        periods=[period],
+        unit=unit,
+        where=where,
+        all_records=all_records,
     )
-    return [(t.label, result.value(t.indicator, period)) for t in d.totals]
+    return Totals(
+        [(t.label, result.value(t.indicator, period)) for t in d.totals],
+        [t.key or t.indicator for t in d.totals],
+    )
 
 
 def _detail_fields(d: Declaration, record) -> list[tuple[str, str, str]]:
@@ -247,14 +281,35 @@ def record_edit(request, pk: int, declaration: Declaration):
 def record_delete(request, pk: int, declaration: Declaration):
     d, access = declaration, request.access
     record = d.get(access=access, pk=pk, action=d.enter_action)
-    form = DeleteForm(request.POST if request.method == "POST" else None)
+    form = DeleteForm(request.POST if request.method == "POST" else None, declaration=d)
     if request.method == "POST" and form.is_valid():
+        title = d.title(record)
         try:
-            services.record_delete(declaration=d, access=access, actor=request.user, record=record)
+            services.record_delete(
+                declaration=d,
+                access=access,
+                actor=request.user,
+                record=record,
+                reason=form.cleaned_data.get("reason") or "",
+            )
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, f"已删除“{d.title(record)}”，变更历史保留。")
+            if d.restore is None:
+                messages.success(request, f"已删除“{title}”，变更历史保留。")
+            else:
+                messages.success(
+                    request,
+                    format_html(
+                        '已删除“{}”。<form method="post" action="{}" class="d-inline ms-2">'
+                        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                        '<button type="submit" class="btn btn-sm btn-outline-success" data-testid="undo">'
+                        "撤销删除</button></form>",
+                        title,
+                        d.url("restore", pk),
+                        get_token(request),
+                    ),
+                )
             return redirect(d.url("list"))
     return render(
         request,
@@ -266,8 +321,49 @@ def record_delete(request, pk: int, declaration: Declaration):
             "record": record,
             "record_title": d.title(record),
             "form": form,
+            "attachment_count": len(selectors.attachments(declaration=d, record=record))
+            if d.attachments
+            else 0,
         },
         status=form_status(form),
+    )
+
+
+@guard(Action.ENTER)
+def record_restore(request, pk: int, declaration: Declaration):
+    """撤销删除: POST only; the deletion must be in the caller's scope (else 404)."""
+    d = declaration
+    if request.method != "POST":
+        raise Http404("请从已删除列表中恢复")
+    if not d.deleted(access=request.access).filter(id=pk).exists():
+        raise Http404("不存在或无权访问")
+    try:
+        record = services.record_restore(declaration=d, access=request.access, actor=request.user, pk=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(d.url("deleted"))
+    messages.success(request, f"已恢复“{d.title(record)}”，变更历史完整保留。")
+    return redirect(d.url("detail", record.pk))
+
+
+@guard(Action.VIEW)
+def record_deleted(request, declaration: Declaration):
+    """已删除: the deletions in scope, newest first, with 恢复 for those the caller may enter."""
+    d, access = declaration, request.access
+    page = Paginator(d.deleted(access=access), d.page_size).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/deleted.html",
+        {
+            "title": f"已删除的{d.texts.noun}",
+            "crumbs": _crumbs(d),
+            "d": d,
+            "page": page,
+            "rows": [(r, d.title(r)) for r in page],
+            "restorable": {
+                r.history_id for r in page if access.covers(getattr(r, d.org_field), d.enter_action)
+            },
+        },
     )
 
 
@@ -305,14 +401,16 @@ def record_export(request, declaration: Declaration):
     notes = [f"{d.label}（导出时间：{timezone.localtime():%Y-%m-%d %H:%M}，共{len(rows)}条）"]
     if shown := describe(form):
         notes.append(f"筛选条件：{shown}")
-    required = [i for i, bf in enumerate(d.column_fields) if bf.required]
+    if d.export_notes is not None:
+        notes += d.export_notes(values=form.filters(), totals=_totals(d, form, request.access))
+    required = [i for i, bf in enumerate(d.column_fields) if column_required(bf)]
     content = build_workbook(
         [
             SheetData(
-                d.label,
+                re.sub(r"[\[\]:*?/\\]", "、", d.label),  # characters Excel refuses in a sheet name
                 headers,
                 rows,
-                widths=[bf.decl.width for bf in d.column_fields],
+                widths=[bf.decl.width for bf in d.column_fields] + [w for _, _, w in d.export_extra],
                 notes=notes,
                 required=required,
             )
@@ -357,23 +455,36 @@ def unit_pick(request):
 
 @guard(Action.ENTER)
 def attachment_upload(request, pk: int, declaration: Declaration):
+    """One or several files (with `attachments_by_type`); each is checked on its own: the good ones
+    are kept, each refusal is said."""
     d = declaration
     record = d.get(access=request.access, pk=pk, action=d.enter_action)
     if request.method != "POST":
         return redirect(d.url("detail", record.pk))
-    upload = request.FILES.get("file")
-    if upload is None:
+    uploads = request.FILES.getlist("file")
+    if not uploads:
         raise DomainError("请选择要上传的文件。", field="file")
-    services.attachment_add(
-        declaration=d,
-        access=request.access,
-        actor=request.user,
-        record=record,
-        slot=request.POST.get("slot", ""),
-        upload=upload,
-    )
-    messages.success(request, f"已上传“{upload.name}”。")
-    return redirect(d.url("detail", record.pk))
+    added = []
+    for upload in uploads:
+        try:
+            added.append(
+                services.attachment_add(
+                    declaration=d,
+                    access=request.access,
+                    actor=request.user,
+                    record=record,
+                    slot=request.POST.get("slot", ""),
+                    upload=upload,
+                )
+            )
+        except DomainError as exc:
+            if isinstance(exc, PermissionDeniedError) or not d.attachments_by_type:
+                raise  # one file into one slot: the refusal is the answer (the page edge's status)
+            messages.error(request, exc.message)  # several files: the good ones are kept
+    if added:
+        names = "、".join(a.original_name for a in added)
+        messages.success(request, f"已上传{len(added)}个文件：{names}")
+    return redirect(d.url("detail", record.pk) + "#attachments")
 
 
 @guard(Action.VIEW)
@@ -383,12 +494,15 @@ def attachment_download(request, pk: int, attachment_id: int, declaration: Decla
     attachment = selectors.attachment_get(declaration=d, record=record, pk=attachment_id)
     if not default_storage.exists(attachment.file.name):
         raise Http404("文件不存在")
+    # a photo opens in the browser (its type was checked by its bytes); ?download=1 saves it
+    inline = attachment.mime_type.startswith("image/") and request.GET.get("download") != "1"
     response = FileResponse(
         default_storage.open(attachment.file.name, "rb"),
-        as_attachment=True,
+        as_attachment=not inline,
         filename=attachment.original_name,
         content_type=attachment.mime_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

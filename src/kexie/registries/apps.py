@@ -13,4 +13,4 @@ class RegistriesConfig(AppConfig):
         from kexie.registries.workflow import DESIGNATION
         from kexie.workflows.definitions import register
 
-        register(DESIGNATION, Designation)
+        register(DESIGNATION, Designation, related=("programme",))

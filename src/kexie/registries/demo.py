@@ -16,7 +16,7 @@ from django.utils import timezone
 from kexie.orgs.models import TERRITORIAL_LEVEL, Membership, OrgType, OrgUnit, Role
 from kexie.orgs.scoping import access_for
 from kexie.registries import services
-from kexie.registries.models import Designation, FacilityKind, Grade, Level, Programme
+from kexie.registries.models import Designation, FacilityKind, Grade, Level, Programme, State
 
 CITY = "340800"  # 安庆市
 SEED = 20231231
@@ -151,6 +151,30 @@ def add_demo_registries() -> tuple[int, int]:
             reason="年度检查发现长期闭馆，整改后仍不达标",
             data={"revoked_on": revoked_on},
         )
+    # a station sent to 整改 and reported done: 复核中, waiting in the city 管理员's 待办
+    filler = Membership.objects.filter(role=Role.FILLER, org_unit__in=counties).select_related("user").first()
+    if city_admin is not None and filler is not None:
+        from kexie.workflows.services import transition
+
+        due = next(
+            (
+                d
+                for d in made
+                if d.org_unit_id == filler.org_unit_id
+                and d.issuer_unit_id == city.pk
+                and d.state == State.GRANTED
+                and (d.ends_on is None or d.ends_on >= today)
+            ),
+            None,
+        )
+        if due is not None:
+            transition(
+                access=access_for(city_admin.user, city_admin.pk),
+                obj=due,
+                code="rectify",
+                reason="年度检查发现展教设施长期损坏，限期整改",
+            )
+            transition(access=access_for(filler.user, filler.pk), obj=due, code="request_recheck")
     for n in range(2):
         unit = counties[n % len(counties)]
         services.designation_create(
@@ -215,4 +239,4 @@ def add_demo_registries() -> tuple[int, int]:
 def extend_demo() -> str:
     """Hook of `manage.py seed_demo`: the demo designations and facilities, with one summary line."""
     designations, facilities = add_demo_registries()
-    return f"演示阵地与平台：{designations}条认定（含申报中2条）、{facilities}个科普设施（安庆市）"
+    return f"演示阵地与平台：{designations}条认定（含申报中2条、复核中1条）、{facilities}个科普设施（安庆市）"

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from kexie.core.models import Audited, Created
 from kexie.orgs.models import OrgUnit
 from kexie.workflows.models import StatefulModel
 
@@ -100,7 +100,7 @@ class Programme(models.Model):
 
 
 class State(models.TextChoices):
-    """A designation's lifecycle: 申报 → 推荐 → 审核 → 认定 → (评估, 整改) → 撤销 / 到期."""
+    """A designation's lifecycle: 申报 → 推荐 → 审核 → 认定 → (评估, 整改, 复核) → 撤销 / 到期."""
 
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已申报"
@@ -109,6 +109,7 @@ class State(models.TextChoices):
     RETURNED = "returned", "已退回"
     GRANTED = "granted", "已认定"
     RECTIFYING = "rectifying", "整改中"
+    REEXAMINING = "reexamining", "复核中"
     REJECTED = "rejected", "未予认定"
     WITHDRAWN = "withdrawn", "已撤回"
     REVOKED = "revoked", "已撤销"
@@ -125,9 +126,12 @@ LIVE_STATES = (
     State.RETURNED,
     State.GRANTED,
     State.RECTIFYING,
+    State.REEXAMINING,
 )
 # States of a designation that was granted (counted as a stock between granted_on and ends_on).
-GRANTED_STATES = (State.GRANTED, State.RECTIFYING, State.REVOKED, State.EXPIRED)
+GRANTED_STATES = (State.GRANTED, State.RECTIFYING, State.REEXAMINING, State.REVOKED, State.EXPIRED)
+# States of a designation in force (granted and neither revoked nor expired): graded, experts join
+IN_FORCE_STATES = (State.GRANTED, State.RECTIFYING, State.REEXAMINING)
 
 
 class HolderKind(models.TextChoices):
@@ -143,7 +147,7 @@ class HolderKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class Designation(StatefulModel):
+class Designation(Audited, StatefulModel):
     """One holder's title or station under one programme at one level (科普教育基地、院士专家工作站 …)."""
 
     org_unit = models.ForeignKey(
@@ -170,6 +174,11 @@ class Designation(StatefulModel):
     holder_name = models.CharField("承担单位名称", max_length=200)
     holder_region_code = models.CharField("承担单位区划代码", max_length=12, blank=True)
     holder_address = models.CharField("承担单位地址", max_length=200, blank=True)
+    # the county-level region (6 digits) the holder lies in, from its region code or its org unit's;
+    # NULL when they do not say (kept by the services; the dashboard's map groups by it)
+    holder_county_code = models.CharField(
+        "承担单位所在县级区划", max_length=6, null=True, blank=True, editable=False
+    )
     # "u:<org unit id>" or "n:<name>|<region code>": the holder's identity for the one-live rule
     holder_key = models.CharField("承担单位标识", max_length=230, editable=False)
     issuer = models.CharField("认定单位", max_length=100, blank=True)
@@ -197,15 +206,6 @@ class Designation(StatefulModel):
     latest_grade = models.CharField("最近评估等级", max_length=10, choices=Grade.choices, blank=True)
     latest_grade_year = models.PositiveSmallIntegerField("最近评估年度", null=True, blank=True)
     note = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
 
@@ -230,6 +230,7 @@ class Designation(StatefulModel):
             models.Index(fields=["org_unit", "granted_on"]),
             models.Index(fields=["programme", "level"]),
             models.Index(fields=["granted_on", "ends_on"]),
+            models.Index(fields=["holder_county_code"]),
         ]
 
     def __str__(self) -> str:
@@ -264,7 +265,7 @@ class Designation(StatefulModel):
         )
 
 
-class Evaluation(models.Model):
+class Evaluation(Created):
     """A designation's yearly evaluation (年度评估): one grade per year."""
 
     designation = models.ForeignKey(
@@ -274,14 +275,6 @@ class Evaluation(models.Model):
     grade = models.CharField("等级", max_length=10, choices=Grade.choices)
     evaluated_on = models.DateField("评估日期", null=True, blank=True)
     note = models.CharField("评估意见", max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -340,7 +333,7 @@ class FacilityKind(models.TextChoices):
 MOBILE_KINDS = (FacilityKind.MOBILE_MUSEUM, FacilityKind.CARAVAN)
 
 
-class Facility(models.Model):
+class Facility(Audited):
     """A 科普 facility: a fixed place (画廊, 活动室, 科技馆) or a mobile unit (流动科技馆, 大篷车) with trips."""
 
     org_unit = models.ForeignKey(
@@ -357,15 +350,6 @@ class Facility(models.Model):
     opened_on = models.DateField("启用日期", null=True, blank=True)
     closed_on = models.DateField("停用日期", null=True, blank=True, help_text="停用当日起不再计入")
     note = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
 

@@ -2,9 +2,11 @@
 科普设施 (facilities). Pages, import, export, history, attachments and the lifecycle panel are derived
 from these declarations; every rule is in services.py, every read in selectors.py.
 
-The list pages read the parameters of the engine's provenance links (selectors' module docstring;
-indicators/catalogue.py): unit, own, period (认定 within), at (in force that day), programme,
-category, level (one or several, comma-separated), state, grade, holder_kind; facilities: kind.
+The filters declared here are the list pages' filter bars and, through
+`kexie.records.filters.list_link` (indicators/catalogue.py), the engine's provenance links: unit, own,
+period (认定 within), at (in force that day), programme, category, level (one or several,
+comma-separated), state, grade with grade_year (the grade of that year; alone: the latest grade),
+holder_kind, region (the holder's county; "none": not known); facilities: kind.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.html import format_html
 
+from kexie.orgs import regions
 from kexie.records.declarations import (
     AttachmentSlot,
     Declaration,
@@ -27,9 +30,11 @@ from kexie.records.declarations import (
 )
 from kexie.registries import selectors, services
 from kexie.registries.models import (
+    IN_FORCE_STATES,
     Academy,
     Category,
     Designation,
+    Evaluation,
     Facility,
     FacilityKind,
     Grade,
@@ -52,20 +57,33 @@ def _granted(values: dict) -> bool:
     return bool(values.get("granted", True))
 
 
+def _grade(values: dict) -> dict:
+    """A list's 评估年度 + 评估等级 (import columns; the form has none: grades are entered on the record)."""
+    return {"year": values.get("latest_grade_year"), "grade": values.get("latest_grade") or ""}
+
+
 def _designation_create(*, access, actor, values):
-    return services.designation_create(
+    designation = services.designation_create(
         access=access, actor=actor, data=_designation_data(values), granted=_granted(values)
     )
+    services.evaluation_set(access=access, actor=actor, designation=designation, **_grade(values))
+    return designation
 
 
 def _designation_update(*, access, actor, record, values):
-    return services.designation_update(
+    designation = services.designation_update(
         access=access, actor=actor, designation=record, data=_designation_data(values)
     )
+    if "latest_grade" in values:
+        services.evaluation_set(access=access, actor=actor, designation=designation, **_grade(values))
+    return designation
 
 
 def _designation_validate(*, access, values):
-    services.validate_designation_data(_designation_data(values), granted=_granted(values))
+    data = services.validate_designation_data(_designation_data(values), granted=_granted(values))
+    if "latest_grade" in values:
+        ends_on = Designation(valid_until=data.valid_until).compute_ends_on()
+        services.validate_grade_entry(granted_on=data.granted_on, ends_on=ends_on, **_grade(values))
 
 
 def _programmes(access):
@@ -74,6 +92,15 @@ def _programmes(access):
 
 def _programme_options(access):
     return [(p.code, p.name) for p in selectors.programme_list(access=access, include_inactive=True)]
+
+
+def county_options(access) -> list[tuple[str, str]]:
+    """The county-level regions a list may be narrowed to: those of the active unit's province (all
+    of them for a unit without a region code, e.g. 全国)."""
+    counties = regions.names_at_level(3)
+    code = (access.unit.region_code if access.unit is not None else "") or ""
+    prefix = code[:2] if len(code) >= 2 and code[:2] != "00" else ""
+    return [(c, name) for c, name in counties.items() if c.startswith(prefix)]
 
 
 def _granted_within(period) -> Q:
@@ -85,6 +112,27 @@ def _valid_within(period) -> Q:
     return Q(granted_on__isnull=False, granted_on__lte=period.end) & (
         Q(ends_on__isnull=True) | Q(ends_on__gte=period.start)
     )
+
+
+NO_GRADE = "none"  # 未评估 (the engine's breakdown member of designations without that year's grade)
+
+
+def _grade_q(grade: str, grade_year: int | None = None) -> Q:
+    """评估等级 of the given 评估年度 (the engine's grade breakdown links write both: the grade a
+    designation got for the period's year); without a year, the latest grade."""
+    if grade_year is None:
+        return Q(latest_grade="" if grade == NO_GRADE else grade)
+    graded = Evaluation.objects.filter(year=grade_year)
+    if grade == NO_GRADE:
+        return ~Q(pk__in=graded.values("designation"))
+    return Q(pk__in=graded.filter(grade=grade).values("designation"))
+
+
+def _grade_year_q(year: int, grade: str | None = None) -> Q:
+    """评估年度 alone: evaluated that year (with 评估等级, that filter reads the year)."""
+    if grade:
+        return Q()
+    return Q(pk__in=Evaluation.objects.filter(year=year).values("designation"))
 
 
 def _state_badge(designation: Designation):
@@ -109,14 +157,13 @@ def _validity(designation: Designation) -> str:
 def _designation_context(*, access, record):
     return {
         "takes_experts": bool(record.programme.expert_caps) or record.experts.exists(),
-        "can_add_expert": access.covers(record.org_unit, "enter")
-        and record.state in ("granted", "rectifying"),
+        "can_add_expert": access.covers(record.org_unit, "enter") and record.state in IN_FORCE_STATES,
         "academies": Academy.choices,
         "evaluations": selectors.designation_evaluations(designation=record),
         "experts": selectors.designation_experts(designation=record),
         "grades": Grade.choices,
         "can_grade": any(access.covers(record.org_unit, a) for a in ("enter", "manage", "review"))
-        and record.state in ("granted", "rectifying"),
+        and record.state in IN_FORCE_STATES,
     }
 
 
@@ -163,7 +210,23 @@ DESIGNATIONS = register(
             ),
             Field("note", aliases=("说明",)),
             Field("state", form=False, columns=False),
-            Field("latest_grade", form=False, columns=False),
+            # one year's grade per row (the lists keep 评估年度 + 评估等级); export writes the latest
+            Field(
+                "latest_grade_year",
+                label="评估年度",
+                form=False,
+                detail=False,  # the record's page lists every year's grade
+                aliases=("最近评估年度", "评估年份"),
+                example="2024",
+            ),
+            Field(
+                "latest_grade",
+                label="评估等级",
+                form=False,
+                detail=False,
+                aliases=("评估结果", "最近评估等级", "年度评估", "评估"),
+                example="良好",
+            ),
             Field("revoked_on", form=False, columns=False),
         ),
         filters=(
@@ -185,8 +248,38 @@ DESIGNATIONS = register(
             Filter("category", "类别", "choice", lookup="programme__category", choices=Category.choices),
             Filter("level", "级别", "choice", lookup="level", choices=Level.choices, many=True),
             Filter("state", "状态", "choice", lookup="state", choices=State.choices),
-            Filter("grade", "最近评估", "choice", lookup="latest_grade", choices=Grade.choices),
+            Filter(
+                "grade",
+                "评估等级",
+                "choice",
+                lookup="evaluations__grade",  # the engine's breakdown member (with grade_year)
+                choices=(*Grade.choices, (NO_GRADE, "未评估")),
+                q=_grade_q,
+                q_with=("grade_year",),
+                help="填写评估年度时按该年度的评估等级，否则按最近一次评估",
+            ),
+            Filter(
+                "grade_year",
+                "评估年度",
+                "int",
+                lookup="evaluations__year",
+                q=_grade_year_q,
+                q_with=("grade",),
+                min_value=1949,
+                max_value=2100,
+                placeholder="如 2024",
+            ),
             Filter("holder_kind", "承担单位类型", "choice", lookup="holder_kind", choices=HolderKind.choices),
+            Filter(
+                "region",
+                "所在区县",
+                "choice",
+                lookup="holder_county_code",
+                options=county_options,
+                null_lookup="holder_county_code",
+                none_label="区划不明",
+                help="承担单位所在的县级行政区（按承担单位的区划代码）",
+            ),
             Filter("period", "认定期间", "period", q=_granted_within, placeholder="如 2024、十四五"),
             Filter("valid", "有效期间", "period", q=_valid_within, placeholder="期间内任一天有效"),
             Filter("at", "某日有效", "date", q=selectors.in_force_q),
@@ -217,7 +310,9 @@ DESIGNATIONS = register(
         ),
         create=_designation_create,
         update=_designation_update,
-        delete=None,
+        delete=lambda *, access, actor, record: services.designation_delete(
+            access=access, actor=actor, designation=record
+        ),
         validate=_designation_validate,
         get=selectors.designation_get,
         list_queryset=selectors.designation_list,
@@ -321,7 +416,8 @@ FACILITIES = register(
             empty_hint_can_enter="点击“登记科普设施”逐个登记，或用“批量导入”导入现有台账。",
             empty="本单位及下级还没有登记科普设施",
             empty_hint="由各单位的填报员登记；登记后会显示在这里。",
-            form_hint="停用的设施填写停用日期（停用当日起不再计入）；不要删除，以免历年统计变化。",
+            form_hint="停用的设施填写停用日期（停用当日起不再计入），不要删除，以免历年统计变化；"
+            "只有登记错误的设施才删除。",
             noun="设施",
         ),
         create=lambda *, access, actor, values: services.facility_create(
@@ -330,7 +426,9 @@ FACILITIES = register(
         update=lambda *, access, actor, record, values: services.facility_update(
             access=access, actor=actor, facility=record, data=_facility_data(values)
         ),
-        delete=None,
+        delete=lambda *, access, actor, record: services.facility_delete(
+            access=access, actor=actor, facility=record
+        ),
         validate=lambda *, access, values: services.validate_facility_data(_facility_data(values)),
         get=selectors.facility_get,
         list_queryset=selectors.facility_list,

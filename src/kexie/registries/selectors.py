@@ -1,14 +1,8 @@
 """Reads of the registries: access-checked lists and gets, all through kexie.orgs.scoping.
 
-`designation_list` and `facility_list` take the same filters as the list pages' query parameters
-(the indicator engine's provenance links use them, see `LIST_PARAMS`), so a figure's link lists
-exactly the records behind it:
-
-    unit=<OrgUnit id>   that unit and its subtree (own=1: the unit's own records only)
-    period=<Period>     granted (认定) within the period — the flow "新认定"  (facilities: opened within)
-    at=<YYYY-MM-DD>     in force on that day — the stock "累计/现有"       (facilities: open that day)
-    programme=<code>  category=<code>  level=<code>[,<code>…]  state=<code>  grade=<code>  holder_kind=<code>
-    kind=<facility kind code>
+The list pages' filters (and so the engine's provenance links, `kexie.records.filters.list_link`)
+are declared once in `registries/records.py`; `in_force_q` and `facility_open_q` are their date
+conditions, the same as the indicators' StockAt.
 """
 
 from __future__ import annotations
@@ -17,9 +11,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from kexie.core.periods import Period
-from kexie.orgs.models import OrgUnit
-from kexie.orgs.scoping import Access, Action, get_in_scope, register_scoped, scope, subtree_q
+from kexie.orgs.scoping import Access, Action, get_in_scope, register_scoped, scope
 from kexie.registries.models import (
     Designation,
     Evaluation,
@@ -37,18 +29,6 @@ register_scoped(Expert, via="designation__org_unit")
 register_scoped(Facility, via="org_unit")
 register_scoped(FacilityTrip, via="facility__org_unit")
 
-# query parameter → lookup on Designation (the engine's ListLink params use the same names)
-DESIGNATION_PARAMS = {
-    "programme": "programme__code",
-    "category": "programme__category",
-    "level": "level",
-    "state": "state",
-    "grade": "latest_grade",
-    "holder_kind": "holder_kind",
-    "national_category": "national_category",
-}
-FACILITY_PARAMS = {"kind": "kind"}
-
 
 def in_force_q(day: dt.date) -> Q:
     """Designations in force on `day`: granted on or before it, and its last day (ends_on) not before it.
@@ -65,51 +45,9 @@ def facility_open_q(day: dt.date) -> Q:
     )
 
 
-def _unit_q(unit: OrgUnit | None, own: bool, via: str = "org_unit") -> Q:
-    if unit is None:
-        return Q()
-    return Q(**{via: unit}) if own else subtree_q(unit.path, via=via)
-
-
-def _period(period: Period | str | None) -> Period | None:
-    if period in (None, ""):
-        return None
-    return period if isinstance(period, Period) else Period.from_input(period)
-
-
-def designation_list(
-    *,
-    access: Access,
-    unit: OrgUnit | None = None,
-    own: bool = False,
-    period: Period | str | None = None,
-    at: dt.date | None = None,
-    text: str = "",
-    action: Action = Action.VIEW,
-    **filters: str,
-) -> QuerySet[Designation]:
-    """Designations in scope matching the list filters (see the module docstring); unknown filters raise."""
-    qs = scope(Designation.objects.select_related("programme", "org_unit", "holder_unit"), access, action)
-    qs = qs.filter(_unit_q(unit, own))
-    p = _period(period)
-    if p is not None:
-        qs = qs.filter(granted_on__gte=p.start, granted_on__lte=p.end)
-    if at is not None:
-        qs = qs.filter(in_force_q(at))
-    for name, value in filters.items():
-        if name not in DESIGNATION_PARAMS:
-            raise TypeError(f"unknown designation filter {name!r}")
-        if value in (None, ""):
-            continue
-        if isinstance(value, str) and "," in value:  # several members: "national,provincial"
-            qs = qs.filter(**{f"{DESIGNATION_PARAMS[name]}__in": value.split(",")})
-        else:
-            qs = qs.filter(**{DESIGNATION_PARAMS[name]: value})
-    if text:
-        qs = qs.filter(
-            Q(holder_name__icontains=text) | Q(document_no__icontains=text) | Q(batch__icontains=text)
-        )
-    return qs
+def designation_list(*, access: Access, action: Action = Action.VIEW) -> QuerySet[Designation]:
+    """Designations in scope; the list's filters (declared once in registries/records.py) narrow it."""
+    return scope(Designation.objects.select_related("programme", "org_unit", "holder_unit"), access, action)
 
 
 def designation_get(*, access: Access, pk: int, action: Action = Action.VIEW) -> Designation:
@@ -154,31 +92,9 @@ def programme_by_code(*, access: Access, code: str) -> Programme | None:
     return programme_list(access=access, include_inactive=True).filter(code=code).first()
 
 
-def facility_list(
-    *,
-    access: Access,
-    unit: OrgUnit | None = None,
-    own: bool = False,
-    period: Period | str | None = None,
-    at: dt.date | None = None,
-    text: str = "",
-    action: Action = Action.VIEW,
-    **filters: str,
-) -> QuerySet[Facility]:
-    qs = scope(Facility.objects.select_related("org_unit"), access, action).filter(_unit_q(unit, own))
-    p = _period(period)
-    if p is not None:
-        qs = qs.filter(opened_on__gte=p.start, opened_on__lte=p.end)
-    if at is not None:
-        qs = qs.filter(facility_open_q(at))
-    for name, value in filters.items():
-        if name not in FACILITY_PARAMS:
-            raise TypeError(f"unknown facility filter {name!r}")
-        if value not in (None, ""):
-            qs = qs.filter(**{FACILITY_PARAMS[name]: value})
-    if text:
-        qs = qs.filter(Q(name__icontains=text) | Q(address__icontains=text))
-    return qs
+def facility_list(*, access: Access, action: Action = Action.VIEW) -> QuerySet[Facility]:
+    """Facilities in scope; the list's filters (registries/records.py) narrow it."""
+    return scope(Facility.objects.select_related("org_unit"), access, action)
 
 
 def facility_get(*, access: Access, pk: int, action: Action = Action.VIEW) -> Facility:

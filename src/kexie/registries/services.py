@@ -19,12 +19,14 @@ from django.utils import timezone
 
 from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.core.text import clean_text, validate_plain_text
+from kexie.orgs import regions
 from kexie.orgs.models import TERRITORIAL_LEVEL, OrgUnit
 from kexie.orgs.models import Level as OrgLevel
 from kexie.orgs.scoping import Access, Action
 from kexie.orgs.validators import validate_region_code
 from kexie.registries.models import (
     GRANTED_STATES,
+    IN_FORCE_STATES,
     LIVE_STATES,
     MOBILE_KINDS,
     Academy,
@@ -355,9 +357,37 @@ FIELDS = (
 )
 
 
+def county_code(region_code: str | None) -> str | None:
+    """The county-level region (6 digits) a region code lies in: 340822 and 340822103000 → 340822;
+    None for a province or prefecture (340000, 340800) or no code."""
+    code = (region_code or "").strip()
+    if len(code) < 6:
+        return None
+    six = code[:6]
+    try:
+        region = regions.lookup(six)
+    except regions.RegionDataMissing:
+        return None if six.endswith("00") else six
+    return six if region is not None and region.level == 3 else None
+
+
+def holder_county(data: DesignationData) -> str | None:
+    """Where the holder lies, at county level: its region code, or (an org unit holder without one)
+    the nearest unit above it with a county-level code."""
+    found = county_code(data.holder_region_code)
+    if found is None and data.holder_unit is not None and not data.holder_region_code:
+        above = OrgUnit.objects.filter(path__in=_ancestor_paths(data.holder_unit)).exclude(region_code="")
+        for unit in sorted(above, key=lambda u: -len(u.path)):
+            found = county_code(unit.region_code)
+            if found is not None:
+                break
+    return found
+
+
 def _apply(designation: Designation, data: DesignationData) -> None:
     for name in FIELDS:
         setattr(designation, name, getattr(data, name))
+    designation.holder_county_code = holder_county(data)
     designation.issuer_unit = issuing_unit(data.org_unit, data.level)
     designation.holder_key = Designation.key_for(
         data.holder_unit.pk if data.holder_unit else None, data.holder_name, data.holder_region_code
@@ -465,6 +495,50 @@ def designation_update(
     return _save(designation, actor, "修改")
 
 
+# the states in which a designation may be deleted: an application never sent on, or sent back
+DELETABLE_STATES = (State.DRAFT, State.RETURNED)
+
+
+@transaction.atomic
+def designation_delete(*, access: Access, actor, designation: Designation) -> None:
+    """删除 an application that was never granted (草稿, 已退回); its history and lifecycle log stay.
+    A granted designation is 撤销 (from a date, with a reason), never deleted: the figures of the
+    years it was in force must not change."""
+    _check_scope(access, designation.org_unit, Action.ENTER, what="删除")
+    state = designation.get_state_display()
+    if designation.state in GRANTED_STATES:
+        raise DomainError(
+            f"这条记录{state}，不能删除：已认定的称号和平台请在记录页办理“撤销”（填写撤销日期和原因，"
+            "自撤销日期起不再计入统计，历年数字和变更历史保留）。"
+        )
+    if designation.state not in DELETABLE_STATES:
+        hint = (
+            "申报正在推荐或审核中，如需放弃请“撤回申请”"
+            if designation.state in LIVE_STATES
+            else "已办结的记录保留备查"
+        )
+        raise DomainError(f"这条记录{state}，只有草稿和已退回的申报可以删除；{hint}。")
+    designation._history_user = actor
+    designation._change_reason = "删除"
+    designation.delete()
+
+
+@transaction.atomic
+def facility_delete(*, access: Access, actor, facility: Facility) -> None:
+    """删除 a facility entered by mistake (its history stays). One with 巡展/下乡 records is refused:
+    those are counted; a facility no longer in use gets its 停用日期 instead."""
+    _check_scope(access, facility.org_unit, Action.ENTER, what="删除")
+    trips = facility.trips.count()
+    if trips:
+        raise DomainError(
+            f"“{facility.name}”已有{trips}条巡展/下乡记录，删除会改变已统计的数字，不能删除；"
+            "不再使用的设施请填写停用日期。"
+        )
+    facility._history_user = actor
+    facility._change_reason = "删除"
+    facility.delete()
+
+
 def apply_grant(designation: Designation, *, granted_on: dt.date, document_no: str, valid_until=None) -> None:
     """The effect of 认定: dates, 文号 and term (the state is set by the caller / the workflow)."""
     _not_future(granted_on, "granted_on", "认定日期")
@@ -508,9 +582,7 @@ def designations_expire_due(*, today: dt.date | None = None) -> int:
     The count of a stock never depends on this: it reads the dates. The state is for lists and for
     the one-live rule."""
     today = today or timezone.localdate()
-    due = Designation.objects.filter(
-        state__in=(State.GRANTED, State.RECTIFYING), ends_on__lt=today, revoked_on__isnull=True
-    )
+    due = Designation.objects.filter(state__in=IN_FORCE_STATES, ends_on__lt=today, revoked_on__isnull=True)
     n = 0
     for designation in due:
         _set_expired(designation)
@@ -541,7 +613,7 @@ def on_designation_transition(*, obj: Designation, code: str, data: dict, access
         )
         _check_duplicate(obj)
         obj.save()
-    elif code == "revoke":
+    elif code in ("revoke", "recheck_fail"):  # 复核不通过 is a 撤销 with the re-examination's reason
         apply_revocation(obj, revoked_on=data["revoked_on"], reason=log.reason)
         if obj.issuer_unit_id is not None and access is not None and access.active is not None:
             if access.active.unit_id != obj.issuer_unit_id:
@@ -578,19 +650,7 @@ def evaluation_record(
         raise DomainError("请填写评估年度。", field="year")
     if grade not in Grade.values:
         raise DomainError(f"评估等级只能是{'、'.join(Grade.labels)}。", field="grade")
-    today = timezone.localdate()
-    if year < designation.granted_on.year:
-        raise DomainError(
-            f"评估年度{year}年早于认定年份{designation.granted_on.year}年（{_ymd(designation.granted_on)}认定），"
-            "不能录入。",
-            field="year",
-        )
-    if year > today.year:
-        raise DomainError(f"{year}年度还没有到，不能录入评估。", field="year")
-    if designation.ends_on is not None and year > designation.ends_on.year:
-        raise DomainError(
-            f"这条记录{_ymd(designation.ends_on)}已终止，不能录入{year}年度评估。", field="year"
-        )
+    _check_grade_year(year, designation.granted_on, designation.ends_on, field="year")
     _not_future(evaluated_on, "evaluated_on", "评估日期")
     existing = designation.evaluations.filter(year=year).first()
     if existing is not None:
@@ -628,6 +688,68 @@ def evaluation_update(
     evaluation.save()
     _refresh_latest_grade(designation, actor)
     return evaluation
+
+
+def _check_grade_year(year: int, granted_on: dt.date, ends_on: dt.date | None, *, field: str) -> None:
+    """A yearly grade is for a year the designation was in force: not before it was granted, not
+    after it ended, not in the future."""
+    if year < granted_on.year:
+        raise DomainError(
+            f"评估年度{year}年早于认定年份{granted_on.year}年（{_ymd(granted_on)}认定），不能录入。",
+            field=field,
+        )
+    if year > timezone.localdate().year:
+        raise DomainError(f"{year}年度还没有到，不能录入评估。", field=field)
+    if ends_on is not None and year > ends_on.year:
+        raise DomainError(f"这条记录{_ymd(ends_on)}已终止，不能录入{year}年度评估。", field=field)
+
+
+GRADE_LABELS = "、".join(Grade.labels)
+
+
+def validate_grade_entry(
+    *, year: int | None, grade: str, granted_on: dt.date | None, ends_on: dt.date | None
+) -> None:
+    """评估年度 + 评估等级 given with a designation (a row of an imported list): both or neither, a
+    known grade, a year in force. Fields are the declaration's (latest_grade_year, latest_grade)."""
+    grade = (grade or "").strip()
+    if year is None and not grade:
+        return
+    if not grade:
+        raise DomainError(
+            f"填写了评估年度{year}年，请同时填写评估等级（{GRADE_LABELS}）。", field="latest_grade"
+        )
+    if grade not in Grade.values:
+        raise DomainError(f"评估等级“{grade}”无效，只能是{GRADE_LABELS}。", field="latest_grade")
+    if year is None:
+        raise DomainError(
+            f"填写了评估等级“{Grade(grade).label}”，请同时填写评估年度（如 2024）。",
+            field="latest_grade_year",
+        )
+    if granted_on is None:
+        raise DomainError("尚未认定的记录不能填写年度评估。", field="latest_grade_year")
+    _check_grade_year(year, granted_on, ends_on, field="latest_grade_year")
+
+
+@transaction.atomic
+def evaluation_set(
+    *, access: Access, actor, designation: Designation, year: int | None, grade: str
+) -> Evaluation | None:
+    """The grade of one year as a list gives it (import): created, corrected when it differs, left
+    alone when it is the same; nothing when the row has no grade."""
+    validate_grade_entry(
+        year=year, grade=grade, granted_on=designation.granted_on, ends_on=designation.ends_on
+    )
+    if year is None:
+        return None
+    existing = designation.evaluations.filter(year=year).first()
+    if existing is None:
+        return evaluation_record(access=access, actor=actor, designation=designation, year=year, grade=grade)
+    if existing.grade != grade:
+        return evaluation_update(
+            access=access, actor=actor, evaluation=existing, grade=grade, note=existing.note
+        )
+    return existing
 
 
 def _refresh_latest_grade(designation: Designation, actor) -> None:

@@ -14,6 +14,16 @@ from kexie.core.errors import DomainError
 from kexie.core.periods import Period, PeriodKind, plan_for_year
 from kexie.reports.generator import CN_ORDINALS, Writer, noun
 from kexie.reports.registry import Plan, ReportTemplate, Section, register
+from kexie.reports.sections_contests_volunteers import (  # issue 11
+    ANNUAL_CONTESTS,
+    ANNUAL_VOLUNTEERS,
+    FIVE_YEAR_CONTESTS,
+    FIVE_YEAR_VOLUNTEERS,
+)
+from kexie.reports.sections_honours import ANNUAL_SECTION as ANNUAL_HONOURS  # issue 11
+from kexie.reports.sections_honours import FIVE_YEAR_SECTION as FIVE_YEAR_HONOURS  # issue 11
+from kexie.reports.sections_people import ANNUAL_SECTION as ANNUAL_PEOPLE_BASE  # issue 11
+from kexie.reports.sections_people import FIVE_YEAR_SECTION as FIVE_YEAR_PEOPLE_BASE  # issue 11
 from kexie.reports.sections_registries import ANNUAL_SECTION as ANNUAL_SITES
 from kexie.reports.sections_registries import FIVE_YEAR_SECTION as FIVE_YEAR_SITES
 
@@ -310,6 +320,10 @@ ANNUAL = register(
             Section("受益群众与特色活动", REACH, _annual_reach),
             Section("学术交流", ("academic_activities", "academic_participants"), _annual_academic),
             ANNUAL_SITES,
+            ANNUAL_HONOURS,
+            ANNUAL_CONTESTS,
+            ANNUAL_VOLUNTEERS,
+            ANNUAL_PEOPLE_BASE,
             Section(
                 "科技工作者和志愿者参与",
                 ("sci_worker_participation", "volunteer_participation"),
@@ -451,6 +465,10 @@ FIVE_YEAR = register(
             ),
             Section("学术交流", ("academic_activities",), _five_academic, uses=("academic_participants",)),
             FIVE_YEAR_SITES,
+            FIVE_YEAR_HONOURS,
+            FIVE_YEAR_CONTESTS,
+            FIVE_YEAR_VOLUNTEERS,
+            FIVE_YEAR_PEOPLE_BASE,
             Section("各地开展情况", ("popsci_activities",), _five_units, uses=UNITS_USE),
             FACTS_SECTION,
         ),

@@ -62,6 +62,17 @@ def count_codes(ind: Indicator) -> tuple[str, ...]:
         return count_codes(indicator(d.denominator))
     if isinstance(d, StockAt) and d.fn == Fn.COUNT:
         return (ind.code,)  # a count of records in force is its own record count (issue 10)
+    if isinstance(d, StockAt):  # a distinct count of records in force: the count of the same records
+        for other in indicators():
+            od = other.definition
+            if (
+                isinstance(od, StockAt)
+                and od.fn == Fn.COUNT
+                and (od.record, od.filters, od.valid_from, od.valid_to, od.at, od.to_inclusive)
+                == (d.record, d.filters, d.valid_from, d.valid_to, d.at, d.to_inclusive)
+            ):
+                return (other.code,)
+        raise LookupError(f"{ind.code}: no count indicator backs it; declare one")
     if not isinstance(d, Aggregate):
         raise LookupError(f"{ind.code}: no record count for {type(d).__name__}")
     if d.fn == Fn.COUNT:

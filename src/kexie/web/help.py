@@ -112,6 +112,10 @@ SECTION_OF_PATH = {
     "/reports/factcheck": "数字核对",
     "/reports/": "工作报告",
     "/facts/": "荣誉与排名",
+    "/people/": "人员与任职",
+    "/posts/": "人员与任职",
+    "/contests/": "青少年科技创新大赛",
+    "/volunteers/": "科技志愿服务",
 }
 
 

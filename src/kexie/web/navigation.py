@@ -31,8 +31,11 @@ SECTIONS: tuple[Section, ...] = (
         "scientists",
         "服务科技工作者",
         (
-            Item("科技工作者", slug="people"),
-            Item("荣誉推荐", slug="honours"),
+            Item("科技工作者与专家", "people:list"),  # issue 11: the person registry
+            Item("获奖与荣誉", "honours:list"),  # issue 11
+            Item("评选与推荐", "honour_rounds:list"),  # issue 11
+            Item("推荐人选", "nominations:list"),  # issue 11
+            Item("荣誉项目", "honours:programmes"),  # issue 11
             Item("全国科技工作者日", slug="worker-day"),
         ),
     ),
@@ -55,7 +58,12 @@ SECTIONS: tuple[Section, ...] = (
             Item("科普基地", "registries:list", query="category=popsci_site"),
             Item("阵地与平台", "registries:list"),
             Item("科普设施", "facilities:list"),
-            Item("科技志愿服务", slug="volunteers"),
+            Item("青少年科技创新大赛", "contests:list"),  # issue 11
+            Item("赛事", "contest_editions:list"),  # issue 11
+            Item("科技志愿服务队", "volunteer_teams:list"),  # issue 11
+            Item("科技志愿者", "volunteers:list"),  # issue 11
+            Item("志愿服务时长", "volunteer_service:list"),  # issue 11
+            Item("志愿者星级标准", "volunteer_stars:page"),  # issue 11
         ),
     ),
     Section(
@@ -69,6 +77,7 @@ SECTIONS: tuple[Section, ...] = (
         (
             Item("组织机构", "orgs:tree"),
             Item("批量导入组织机构", "imports:upload", Action.MANAGE, slug="orgunits"),
+            Item("科协领导班子", "posts:list"),  # issue 11: posts, 三长
         ),
     ),
     Section(
@@ -86,7 +95,11 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "system",
         "系统管理",
-        (Item("用户管理", "orgs:users", Action.MANAGE), Item("导入记录", "imports:batches", Action.VIEW)),
+        (
+            Item("用户管理", "orgs:users", Action.MANAGE),
+            Item("导入记录", "imports:batches", Action.VIEW),
+            Item("个人信息查看记录", "people:access_log", Action.MANAGE),  # issue 11
+        ),
     ),
 )
 UNBUILT = {item.slug: (section, item) for section in SECTIONS for item in section.items if not item.url_name}

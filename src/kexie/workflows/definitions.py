@@ -239,13 +239,16 @@ class Registration:
     workflow: Workflow
     model: type[models.Model]
     via: str  # lookup from the model to its OrgUnit (from kexie.orgs.scoping)
+    related: tuple[str, ...] = ()  # what the record's name shows (a designation's programme)
 
 
 _REGISTRY: dict[type[models.Model], Registration] = {}
 
 
-def register(workflow: Workflow, model: type[models.Model]) -> None:
-    """Attach `workflow` to `model` (call in AppConfig.ready(), after `register_scoped(model, via=…)`)."""
+def register(workflow: Workflow, model: type[models.Model], *, related: tuple[str, ...] = ()) -> None:
+    """Attach `workflow` to `model` (call in AppConfig.ready(), after `register_scoped(model, via=…)`).
+    `related`: the relations the record's name (`str()`) reads, loaded with it in the inbox (default:
+    its required foreign keys)."""
     from kexie.orgs.scoping import scoped_models
     from kexie.workflows.models import StatefulModel
 
@@ -256,7 +259,11 @@ def register(workflow: Workflow, model: type[models.Model]) -> None:
         raise ImproperlyConfigured(f"register_scoped({model.__name__}, via=…) must come first")
     if not via or "memberships" in via:
         raise ImproperlyConfigured(f"{model.__name__} must be scoped through a single FK to OrgUnit")
-    _REGISTRY[model] = Registration(workflow=workflow, model=model, via=via)
+    if not related:  # the record's required foreign keys (what its name usually reads)
+        related = tuple(
+            f.name for f in model._meta.concrete_fields if f.many_to_one and not f.null and f.name != via
+        )
+    _REGISTRY[model] = Registration(workflow=workflow, model=model, via=via, related=tuple(related))
 
 
 def unregister(model: type[models.Model]) -> None:

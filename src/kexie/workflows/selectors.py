@@ -119,8 +119,8 @@ def inbox_items(*, access: Access, rows) -> list[InboxItem]:
     loaded: dict[tuple[int, int], models.Model] = {}
     for ct_id, ids in wanted.items():
         reg = registration_by_content_type(ct_id)
-        # every non-null FK: the unit, and whatever the record's name shows (a designation's programme)
-        for obj in reg.model._default_manager.select_related().filter(pk__in=ids):
+        # the unit, and whatever the record's name shows (a designation's programme)
+        for obj in reg.model._default_manager.select_related(reg.via, *reg.related).filter(pk__in=ids):
             loaded[(ct_id, obj.pk)] = obj
     items = []
     for ct_id, oid, since in rows:

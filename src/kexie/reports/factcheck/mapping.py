@@ -875,7 +875,8 @@ class Reader:
 
         raw_before = text[own_start : f.start]
         counter = _counter(f, raw_before)
-        if f.kind == "percent" and not any(w in raw_before for w in ("占", "比例", "比重", "占比")):
+        # a share (占…的…%) or a rate a record-counted indicator names (乡镇科协组织建设率达100%)
+        if f.kind == "percent" and not any(w in raw_before for w in ("占", "比例", "比重", "占比", "率")):
             return Mapping(reason=_PERCENT_REASON)
         candidates = self.vocabulary.for_counter(counter)
         if not candidates:

@@ -15,6 +15,7 @@
     const source = document.getElementById(element.dataset.chart);
     if (!source || typeof echarts === "undefined") return null;
     const data = JSON.parse(source.textContent);
+    element.dataset.initialized = "true";
     const chart = echarts.init(element, null, { renderer: "canvas", locale: "ZH" });
     const option = data.option;
     option.tooltip = Object.assign({}, option.tooltip, { valueFormatter: format });
@@ -34,6 +35,13 @@
   function start() {
     const charts = Array.from(document.querySelectorAll("[data-chart]")).map(initChart).filter(Boolean);
     window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
+    // parts loaded after the page (the 阵地与平台 card's counties) bring their own charts
+    document.body.addEventListener("htmx:afterSettle", (event) => {
+      event.detail.elt.querySelectorAll("[data-chart]:not([data-initialized])").forEach((element) => {
+        const chart = initChart(element);
+        if (chart) charts.push(chart);
+      });
+    });
   }
 
   if (document.readyState === "loading") {

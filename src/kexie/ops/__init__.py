@@ -1,0 +1,1 @@
+"""Operations: production serving (gunicorn config, response hardening) and backup/restore."""
