@@ -155,6 +155,11 @@ def _one_year_earlier(day: date) -> date:
     return date(year, day.month, min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
+def day_label(day: date) -> str:
+    """A day as Chinese text reads it: 2024年5月1日 (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _cn_number(n: int) -> str:
     """1–99 as Chinese numerals the way plan names write them: 十四, 二十, 二十一."""
     if n < 10:
@@ -461,7 +466,7 @@ class Period:
         if kind is PeriodKind.SPAN:
             return f"{start.year}—{end.year}年"
         if kind is PeriodKind.CUSTOM:
-            first = f"{start.year}年{start.month}月{start.day}日"
+            first = day_label(start)
             if start == end:
                 return first
             if start.year == end.year:

@@ -9,6 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kexie.core.models import Audited
+from kexie.core.periods import day_label
 from kexie.orgs.models import OrgUnit
 
 
@@ -67,5 +68,5 @@ class Fact(Audited):
     def when(self) -> str:
         """2023年 or 2023年9月21日: how the fact is dated."""
         if self.date:
-            return f"{self.date.year}年{self.date.month}月{self.date.day}日"
+            return day_label(self.date)
         return f"{self.year}年"

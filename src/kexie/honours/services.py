@@ -20,7 +20,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kexie.core.errors import DomainError, PermissionDeniedError
+from kexie.core.errors import DomainError
+from kexie.core.periods import day_label
 from kexie.core.text import clean_text, validate_plain_text
 from kexie.honours.models import (
     LEVEL_RANK,
@@ -39,7 +40,7 @@ from kexie.honours.models import (
 )
 from kexie.orgs.models import TERRITORIAL_LEVEL, OrgUnit
 from kexie.orgs.models import Level as OrgLevel
-from kexie.orgs.scoping import Access, Action
+from kexie.orgs.scoping import Access, Action, require_covers
 from kexie.people import services as people
 from kexie.people.models import Person, Role
 
@@ -77,20 +78,13 @@ def _long(value, field: str, label: str, max_length: int = 2000) -> str:
     return text
 
 
-def _ymd(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _not_future(day: dt.date | None, field: str, label: str) -> None:
     if day is not None and day > timezone.localdate():
-        raise DomainError(f"{label}{_ymd(day)}还没有到，只能登记已经发生的日期。", field=field)
+        raise DomainError(f"{label}{day_label(day)}还没有到，只能登记已经发生的日期。", field=field)
 
 
 def _check_scope(access: Access, unit: OrgUnit, *actions: Action, what: str = "填报") -> None:
-    if not any(access.covers(unit, action) for action in actions):
-        if access.root_path is not None and unit.path.startswith(access.root_path):
-            raise PermissionDeniedError(f"您当前的角色不能{what}“{unit.name}”的荣誉推荐记录。")
-        raise PermissionDeniedError(f"“{unit.name}”不在您的{what}范围内。")
+    require_covers(access, unit, *actions, what=what, records="荣誉推荐记录")
 
 
 def _ancestor_paths(unit: OrgUnit) -> list[str]:
@@ -307,11 +301,12 @@ def validate_round_data(data: RoundData) -> RoundData:
     _not_future(data.notice_date, "notice_date", "通知日期")
     if data.notice_date and data.deadline and data.deadline < data.notice_date:
         raise DomainError(
-            f"推荐截止日期{_ymd(data.deadline)}早于通知日期{_ymd(data.notice_date)}。", field="deadline"
+            f"推荐截止日期{day_label(data.deadline)}早于通知日期{day_label(data.notice_date)}。",
+            field="deadline",
         )
     if data.publicity_from and data.publicity_to and data.publicity_to < data.publicity_from:
         raise DomainError(
-            f"公示截止日期{_ymd(data.publicity_to)}早于公示开始日期{_ymd(data.publicity_from)}。",
+            f"公示截止日期{day_label(data.publicity_to)}早于公示开始日期{day_label(data.publicity_from)}。",
             field="publicity_to",
         )
     if data.quota is not None and data.quota < 1:
@@ -697,7 +692,7 @@ def on_nomination_transition(*, obj: Nomination, code: str, data: dict, access, 
         _not_future(decided, "decided_on", "授予日期")
         if obj.forwarded_on and decided < obj.forwarded_on:
             raise DomainError(
-                f"授予日期{_ymd(decided)}早于公示日期{_ymd(obj.forwarded_on)}。", field="decided_on"
+                f"授予日期{day_label(decided)}早于公示日期{day_label(obj.forwarded_on)}。", field="decided_on"
             )
         obj.tier, obj.decided_on = tier, decided
         obj.document_no = _text(data["document_no"], "document_no", "结果文号", 80, required=True)
@@ -773,7 +768,8 @@ def validate_award_data(data: AwardData) -> AwardData:
     year = data.year if data.year is not None else data.awarded_on.year
     if not data.awarded_on.year - 1 <= year <= data.awarded_on.year:
         raise DomainError(
-            f"年度{year}年与授予日期{_ymd(data.awarded_on)}不符（年度应为授予当年或上一年）。", field="year"
+            f"年度{year}年与授予日期{day_label(data.awarded_on)}不符（年度应为授予当年或上一年）。",
+            field="year",
         )
     name = _text(data.recipient_name, "recipient_name", "获奖人/团队", 100, required=True)
     if kind == RecipientKind.INDIVIDUAL and len(name) > 50:

@@ -164,6 +164,20 @@ def scope(queryset: models.QuerySet, access: Access, action: Action | str = Acti
     return queryset.filter(subtree_q(access.root_path, via=via))
 
 
+def require_covers(
+    access: Access, unit: OrgUnit, *actions: Action, what: str = "填报", records: str = "记录"
+) -> None:
+    """Raise PermissionDeniedError unless `unit` lies in the caller's subtree and the role allows one of
+    `actions`; the message says which of the two is missing ("您当前的角色不能审核“X”的称号与平台记录。")."""
+    from kexie.core.errors import PermissionDeniedError
+
+    if any(access.covers(unit, action) for action in actions):
+        return
+    if access.root_path is not None and unit.path.startswith(access.root_path):
+        raise PermissionDeniedError(f"您当前的角色不能{what}“{unit.name}”的{records}。")
+    raise PermissionDeniedError(f"“{unit.name}”不在您的{what}范围内。")
+
+
 def get_in_scope(
     queryset: models.QuerySet, access: Access, action: Action | str = Action.VIEW, **lookup
 ) -> models.Model:

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from kexie.accounts.models import User
 from kexie.core.errors import DomainError, PermissionDeniedError
+from kexie.core.periods import day_label
 from kexie.core.text import clean_text, validate_plain_text
 from kexie.orgs import merging, regions, validators
 from kexie.orgs.models import TERRITORIAL_LEVEL, Membership, OrgUnit, Role
@@ -283,18 +284,18 @@ def orgunit_merge(
     if target.path.startswith(source.path):
         raise DomainError("不能合并到被合并单位自己的下级单位。", field="target")
     if source.active_to is not None:
-        raise DomainError(f"“{source.name}”已于{_day(source.active_to)}撤销，不能再合并。")
+        raise DomainError(f"“{source.name}”已于{day_label(source.active_to)}撤销，不能再合并。")
     if target.active_to is not None:
         raise DomainError(
-            f"“{target.name}”已于{_day(target.active_to)}撤销，不能作为合并目标。", field="target"
+            f"“{target.name}”已于{day_label(target.active_to)}撤销，不能作为合并目标。", field="target"
         )
     if source.active_from and on < source.active_from:
         raise DomainError(
-            f"合并日期不能早于“{source.name}”的成立日期（{_day(source.active_from)}）。", field="on"
+            f"合并日期不能早于“{source.name}”的成立日期（{day_label(source.active_from)}）。", field="on"
         )
     if target.active_from and on < target.active_from:
         raise DomainError(
-            f"合并日期不能早于“{target.name}”的成立日期（{_day(target.active_from)}）。", field="on"
+            f"合并日期不能早于“{target.name}”的成立日期（{day_label(target.active_from)}）。", field="on"
         )
     actor = actor or _actor_of(access)
     reason = merging.merge_reason(source, target)
@@ -343,10 +344,6 @@ def orgunit_merge(
     source._history_user = actor
     source.save()
     return MergeResult(source=source, target=target, moved=moved)
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # ---- users and memberships -------------------------------------------------------------------

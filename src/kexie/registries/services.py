@@ -18,11 +18,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kexie.core.errors import DomainError, PermissionDeniedError
+from kexie.core.periods import day_label
 from kexie.core.text import clean_text, validate_plain_text
 from kexie.orgs import regions
 from kexie.orgs.models import TERRITORIAL_LEVEL, OrgUnit
 from kexie.orgs.models import Level as OrgLevel
-from kexie.orgs.scoping import Access, Action
+from kexie.orgs.scoping import Access, Action, require_covers
 from kexie.orgs.validators import validate_region_code
 from kexie.registries.models import (
     GRANTED_STATES,
@@ -82,21 +83,13 @@ def _region(code: str | None, field: str) -> str:
     return code
 
 
-def _ymd(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _not_future(day: dt.date | None, field: str, label: str) -> None:
     if day is not None and day > timezone.localdate():
-        raise DomainError(f"{label}{_ymd(day)}还没有到，只能登记已经发生的日期。", field=field)
+        raise DomainError(f"{label}{day_label(day)}还没有到，只能登记已经发生的日期。", field=field)
 
 
 def _check_scope(access: Access, unit: OrgUnit, *actions: Action, what: str = "填报") -> None:
-    """The unit lies in the caller's subtree and the role allows one of `actions`."""
-    if not any(access.covers(unit, action) for action in actions):
-        if access.root_path is not None and unit.path.startswith(access.root_path):
-            raise PermissionDeniedError(f"您当前的角色不能{what}“{unit.name}”的称号与平台记录。")
-        raise PermissionDeniedError(f"“{unit.name}”不在您的{what}范围内。")
+    require_covers(access, unit, *actions, what=what, records="称号与平台记录")
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -292,7 +285,8 @@ def validate_designation_data(data: DesignationData, *, granted: bool) -> Design
         )
     if applied_on and granted_on and applied_on > granted_on:
         raise DomainError(
-            f"申报日期{_ymd(applied_on)}晚于认定日期{_ymd(granted_on)}，请核对。", field="applied_on"
+            f"申报日期{day_label(applied_on)}晚于认定日期{day_label(granted_on)}，请核对。",
+            field="applied_on",
         )
     day = granted_on or applied_on or timezone.localdate()
     if granted_on is not None and granted_on.year < MIN_YEAR:
@@ -310,7 +304,8 @@ def validate_designation_data(data: DesignationData, *, granted: bool) -> Design
         )
     if valid_until is not None and granted_on is not None and valid_until < granted_on:
         raise DomainError(
-            f"有效期至{_ymd(valid_until)}早于认定日期{_ymd(granted_on)}，请核对。", field="valid_until"
+            f"有效期至{day_label(valid_until)}早于认定日期{day_label(granted_on)}，请核对。",
+            field="valid_until",
         )
     if programme.term_years and granted_on is not None:
         longest = term_end(granted_on, programme.term_years)
@@ -318,8 +313,8 @@ def validate_designation_data(data: DesignationData, *, granted: bool) -> Design
             valid_until = longest
         elif valid_until > longest:
             raise DomainError(
-                f"“{programme.name}”有效期为{programme.term_years}年，自{_ymd(granted_on)}认定最长到"
-                f"{_ymd(longest)}，不能填{_ymd(valid_until)}。",
+                f"“{programme.name}”有效期为{programme.term_years}年，自{day_label(granted_on)}认定最长到"
+                f"{day_label(longest)}，不能填{day_label(valid_until)}。",
                 field="valid_until",
             )
     return replace(
@@ -545,7 +540,8 @@ def apply_grant(designation: Designation, *, granted_on: dt.date, document_no: s
     document_no = _text(document_no, "document_no", "文号", 80, required=True)
     if designation.applied_on and granted_on < designation.applied_on:
         raise DomainError(
-            f"认定日期{_ymd(granted_on)}早于申报日期{_ymd(designation.applied_on)}。", field="granted_on"
+            f"认定日期{day_label(granted_on)}早于申报日期{day_label(designation.applied_on)}。",
+            field="granted_on",
         )
     data = DesignationData(
         **{name: getattr(designation, name) for name in FIELDS if name not in ("granted_on", "document_no")},
@@ -564,7 +560,8 @@ def apply_revocation(designation: Designation, *, revoked_on: dt.date, reason: s
     _not_future(revoked_on, "revoked_on", "撤销日期")
     if designation.granted_on and revoked_on <= designation.granted_on:
         raise DomainError(
-            f"撤销日期{_ymd(revoked_on)}应晚于认定日期{_ymd(designation.granted_on)}。", field="revoked_on"
+            f"撤销日期{day_label(revoked_on)}应晚于认定日期{day_label(designation.granted_on)}。",
+            field="revoked_on",
         )
     designation.revoked_on = revoked_on
     designation.revocation_reason = reason
@@ -572,7 +569,9 @@ def apply_revocation(designation: Designation, *, revoked_on: dt.date, reason: s
 
 
 def _set_expired(designation: Designation) -> None:
-    transition(access=None, obj=designation, code="expire", reason=f"有效期至{_ymd(designation.ends_on)}")
+    transition(
+        access=None, obj=designation, code="expire", reason=f"有效期至{day_label(designation.ends_on)}"
+    )
 
 
 @transaction.atomic
@@ -695,13 +694,13 @@ def _check_grade_year(year: int, granted_on: dt.date, ends_on: dt.date | None, *
     after it ended, not in the future."""
     if year < granted_on.year:
         raise DomainError(
-            f"评估年度{year}年早于认定年份{granted_on.year}年（{_ymd(granted_on)}认定），不能录入。",
+            f"评估年度{year}年早于认定年份{granted_on.year}年（{day_label(granted_on)}认定），不能录入。",
             field=field,
         )
     if year > timezone.localdate().year:
         raise DomainError(f"{year}年度还没有到，不能录入评估。", field=field)
     if ends_on is not None and year > ends_on.year:
-        raise DomainError(f"这条记录{_ymd(ends_on)}已终止，不能录入{year}年度评估。", field=field)
+        raise DomainError(f"这条记录{day_label(ends_on)}已终止，不能录入{year}年度评估。", field=field)
 
 
 GRADE_LABELS = "、".join(Grade.labels)
@@ -836,7 +835,8 @@ def validate_facility_data(data: FacilityData) -> FacilityData:
     _not_future(data.opened_on, "opened_on", "启用日期")
     if data.opened_on and data.closed_on and data.closed_on <= data.opened_on:
         raise DomainError(
-            f"停用日期{_ymd(data.closed_on)}应晚于启用日期{_ymd(data.opened_on)}。", field="closed_on"
+            f"停用日期{day_label(data.closed_on)}应晚于启用日期{day_label(data.opened_on)}。",
+            field="closed_on",
         )
     if data.area_m2 is not None and data.area_m2 < 0:
         raise DomainError("面积不能为负数。", field="area_m2")
@@ -921,11 +921,13 @@ def trip_create(*, access: Access, actor, facility: Facility, data: TripData) ->
     if data.end_on is None:
         raise DomainError("请填写结束日期。", field="end_on")
     if data.end_on < data.start_on:
-        raise DomainError(f"结束日期{_ymd(data.end_on)}早于开始日期{_ymd(data.start_on)}。", field="end_on")
+        raise DomainError(
+            f"结束日期{day_label(data.end_on)}早于开始日期{day_label(data.start_on)}。", field="end_on"
+        )
     if facility.opened_on and data.start_on < facility.opened_on:
-        raise DomainError(f"开始日期早于设施启用日期{_ymd(facility.opened_on)}。", field="start_on")
+        raise DomainError(f"开始日期早于设施启用日期{day_label(facility.opened_on)}。", field="start_on")
     if facility.closed_on and data.end_on >= facility.closed_on:
-        raise DomainError(f"结束日期不早于设施停用日期{_ymd(facility.closed_on)}。", field="end_on")
+        raise DomainError(f"结束日期不早于设施停用日期{day_label(facility.closed_on)}。", field="end_on")
     if data.host_unit is not None and not access.covers(data.host_unit, Action.VIEW):
         raise PermissionDeniedError(f"接待单位“{data.host_unit.name}”不在您的范围内。")
     for field, label in (("visitors", "参观人次"), ("events", "活动次数"), ("distance_km", "行驶里程")):
@@ -935,7 +937,7 @@ def trip_create(*, access: Access, actor, facility: Facility, data: TripData) ->
     overlap = facility.trips.filter(start_on__lte=data.end_on, end_on__gte=data.start_on).first()
     if overlap is not None:
         raise DomainError(
-            f"与{_ymd(overlap.start_on)}至{_ymd(overlap.end_on)}在“{overlap.place}”的巡展时间重叠，"
+            f"与{day_label(overlap.start_on)}至{day_label(overlap.end_on)}在“{overlap.place}”的巡展时间重叠，"
             "同一设施不能同时在两地。",
             field="start_on",
         )
