@@ -115,3 +115,27 @@ except ImportError:  # pragma: no cover — playwright is a dev dependency
     pass
 else:
     _playwright_expect.set_options(timeout=15_000)
+
+
+# Browser tests on SQLite: the test database lives in memory, on one connection that the live server's
+# threads share. Django's live server answers each request in a thread of its own, and a page that loads
+# several parts at once (the dashboard's lazily loaded cards) then uses that one connection from several
+# threads at the same time ("bad parameter or other API misuse"). On SQLite the live server answers one
+# request at a time instead; PostgreSQL keeps the threaded server (a connection per thread).
+def _serve_one_request_at_a_time_on_sqlite() -> None:
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.connections_override = connections_override  # run() already set them for its thread
+
+    LiveServerThread.server_class = SerialWSGIServer
+
+
+_serve_one_request_at_a_time_on_sqlite()

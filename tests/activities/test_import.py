@@ -328,3 +328,25 @@ def test_the_template_lists_every_column(login, tree):
     ws = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert [c.value for c in ws[1]][: len(HEADER)] == HEADER
     assert login("county_viewer").get("/imports/activities/").status_code == 404
+
+
+def test_the_detail_page_links_the_batch_the_activity_came_from_when_the_user_can_see_it(
+    tree, upload, commit, happy_file, login
+):
+    batch = commit("county_filler", upload("county_filler", happy_file))
+    show = Activity.objects.get(title="高河镇科普日科学实验秀")  # the township's, imported by the county
+    by_hand = make_activity(tree["county"], "手工录入的讲座", D(2024, 6, 1))
+    batch_url = f'href="/imports/batch/{batch.pk}/"'
+    county = login("county_filler").get(f"/activities/{show.pk}/")
+    assert county.status_code == 200
+    body = county.content.decode()
+    assert batch_url in body
+    assert "活动台账.xlsx" in body
+    assert login("county_filler").get(f"/imports/batch/{batch.pk}/").status_code == 200  # the link works
+    township = login("township_filler").get(f"/activities/{show.pk}/")
+    assert township.status_code == 200
+    assert batch_url not in township.content.decode()  # a batch of a unit above is not linked
+    assert 'data-testid="import-batch"' not in township.content.decode()
+    assert login("township_filler").get(f"/imports/batch/{batch.pk}/").status_code == 404
+    hand = login("county_filler").get(f"/activities/{by_hand.pk}/").content.decode()
+    assert 'data-testid="import-batch"' not in hand

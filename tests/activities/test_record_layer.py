@@ -4,9 +4,13 @@ the detail page, the history's diffs, the lost-update refusal (two clients) and 
 of an update over an activity edited after the upload was checked."""
 
 import datetime as dt
+import html
 import io
+import re
 
 import pytest
+import time_machine
+from django.http import QueryDict
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -196,3 +200,26 @@ def test_the_filter_bar_offers_the_declared_filters_and_sorts(tree, login):
     for name in ("q", "period", "unit", "own", "type", "campaign", "target", "status", "key", "academic"):
         assert f'name="{name}"' in body, name
     assert '<option value="held" selected>已举办</option>' in body  # the default, shown
+
+
+def test_the_period_filter_offers_shortcuts_relative_to_today_keeping_the_other_filters(tree, login):
+    make_activity(tree["county"], "今年十一月", D(2026, 11, 3))
+    make_activity(tree["county"], "去年讲座", D(2025, 6, 1))
+    client = login("county_filler")
+    with time_machine.travel(dt.datetime(2026, 12, 3, 12, tzinfo=dt.UTC)):
+        page = client.get("/activities/", {"q": "讲", "page": "2"})
+    body = page.content.decode()
+    hint = re.search(r'data-testid="period-shortcuts-period">(.*?)</div>', body).group(1)
+    links = re.findall(r'<a href="\?([^"]*)"[^>]*>([^<]+)</a>', hint)
+    assert [label for _, label in links] == ["今年", "去年", "本季度", "本月"]
+    params = [QueryDict(html.unescape(query)) for query, _ in links]
+    assert [p["period"] for p in params] == ["2026", "2025", "2026Q4", "2026-12"]
+    assert all(p["q"] == "讲" and "page" not in p for p in params)  # other filters kept, page dropped
+    shown = client.get("/activities/", params[1])
+    assert [r.title for r in shown.context["page"]] == ["去年讲座"]
+    assert 'aria-current="true">去年</a>' in shown.content.decode()
+    this_month = client.get("/activities/", {"period": params[3]["period"]})
+    assert [r.title for r in this_month.context["page"]] == []
+    assert [r.title for r in client.get("/activities/", {"period": "2026Q4"}).context["page"]] == [
+        "今年十一月"
+    ]

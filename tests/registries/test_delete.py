@@ -82,3 +82,49 @@ def test_facilities_are_deleted_unless_they_have_trips(tree, staff, acc, login):
     assert refused.status_code == 400
     assert "停用日期" in refused.text
     assert Facility.objects.filter(pk=caravan.pk).exists()
+
+
+def test_the_detail_page_offers_delete_only_on_records_that_can_be_deleted(
+    tree, staff, acc, data, granted, login
+):
+    a, who = acc("county_filler"), staff["county_filler"]
+    draft = services.designation_create(access=a, actor=who, data=data())
+    returned = services.designation_create(access=a, actor=who, data=data(holder_name="怀宁县第二中学"))
+    transition(access=a, obj=returned, code="submit")
+    transition(access=acc("county_reviewer"), obj=returned, code="return_county", reason="材料不全")
+    reviewing = services.designation_create(access=a, actor=who, data=data(holder_name="怀宁县第三中学"))
+    transition(access=a, obj=reviewing, code="submit")
+    done = granted(D(2023, 6, 1), holder_name="怀宁县第四中学")
+    caravan = services.facility_create(
+        access=a,
+        actor=who,
+        data=services.FacilityData(org_unit=tree["county"], kind="caravan", name="大篷车"),
+    )
+    services.trip_create(
+        access=a,
+        actor=who,
+        facility=caravan,
+        data=services.TripData(place="高河镇", start_on=D(2024, 5, 1), end_on=D(2024, 5, 2)),
+    )
+    gallery = services.facility_create(
+        access=a, actor=who, data=services.FacilityData(org_unit=tree["county"], kind="gallery", name="画廊")
+    )
+    client = login("county_filler")
+
+    def offers_delete(namespace, record) -> bool:
+        page = client.get(reverse(f"{namespace}:detail", args=[record.pk]))
+        assert page.status_code == 200
+        assert "修改</a>" in page.text  # the filler may edit it: only 删除 depends on the record
+        return f'href="{reverse(f"{namespace}:delete", args=[record.pk])}"' in page.text
+
+    assert offers_delete("registries", draft)
+    assert offers_delete("registries", returned)
+    assert not offers_delete("registries", reviewing)
+    assert not offers_delete("registries", done)
+    assert offers_delete("facilities", gallery)
+    assert not offers_delete("facilities", caravan)
+    # the button is hidden, the refusal stays on the server
+    for namespace, record in (("registries", reviewing), ("registries", done), ("facilities", caravan)):
+        refused = client.post(reverse(f"{namespace}:delete", args=[record.pk]), {"confirm": "on"})
+        assert refused.status_code == 400
+        assert type(record).objects.filter(pk=record.pk).exists()

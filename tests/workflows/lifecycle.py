@@ -24,6 +24,12 @@ def _after(*, obj, transition, data, access, log):
             raise DomainError("文号已被使用。", field="document_no")
         obj.document_no, obj.granted_on = data["document_no"], data["granted_on"]
         obj.save(update_fields=["document_no", "granted_on"])
+        if data["document_no"] == "写入后拒绝":  # a hook refusing after it changed the record
+            from kexie.core.errors import DomainError
+
+            obj.title = "改过的名称"
+            obj.save(update_fields=["title"])
+            raise DomainError("认定单位已撤销这份文件。", field="document_no")
 
 
 APPLICATION = Workflow(

@@ -196,6 +196,38 @@ def test_a_hook_refusing_rolls_back_the_state_and_the_log(application, acc):
     assert not TransitionLog.objects.exists()
 
 
+def test_a_refused_transition_leaves_the_object_in_memory_as_it_was(application, acc, tree):
+    app = application(state="approved")
+    before = (app.state, app.state_changed_at, app.document_no, app.granted_on, app.title, app.org_unit)
+    for document_no in ("拒绝", "写入后拒绝"):  # refused before / after the hook changed fields and saved
+        with pytest.raises(DomainError):
+            transition(
+                access=acc("city_admin"),
+                obj=app,
+                code="grant",
+                data={"document_no": document_no, "granted_on": "2026-11-30"},
+            )
+        assert (
+            app.state,
+            app.state_changed_at,
+            app.document_no,
+            app.granted_on,
+            app.title,
+            app.org_unit,
+        ) == before
+        stored = Application.objects.get(pk=app.pk)
+        assert (stored.state, stored.document_no, stored.granted_on, stored.title) == before[:1] + before[2:5]
+    assert not TransitionLog.objects.exists()
+    # the object is usable as is: the same transition with good data then goes through
+    transition(
+        access=acc("city_admin"),
+        obj=app,
+        code="grant",
+        data={"document_no": "宜科协〔2026〕8号", "granted_on": "2026-11-30"},
+    )
+    assert app.state == Application.objects.get(pk=app.pk).state == "granted"
+
+
 def test_a_system_transition_is_taken_without_a_user_and_never_by_one(application, acc):
     app = application(state="granted")
     with pytest.raises(PermissionDeniedError):

@@ -287,6 +287,10 @@ def _dates(a: Activity):
     return f"{a.start_date:%Y-%m-%d}"
 
 
+def _detail_context(*, access, record):
+    return {"import_batch": selectors.activity_import_batch(access=access, activity=record)}
+
+
 def _export_notes(*, values, totals) -> list[str]:
     """共N项活动，参与人次合计M (the engine's figures for the exported list)."""
     figures = dict(totals)
@@ -507,6 +511,8 @@ ACTIVITIES = Declaration(
     totals=(ListTotal("activities", "活动", key="count"), ListTotal("participants", "参与人次")),
     all_time="0001..9998",
     history_hidden=frozenset({"created_at", "updated_at", "created_by", "import_batch"}),
+    detail_extra="activities/_detail_extra.html",
+    detail_context=_detail_context,
     page_size=25,
     ordering=("-start_date", "-pk"),
     links=(("活动日历", "activities:calendar"), ("已删除的活动", "activities:deleted")),

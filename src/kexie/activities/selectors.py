@@ -36,17 +36,6 @@ register_scoped(ActivityType, via="org_unit")
 HistoricalActivity = Activity.history.model
 
 
-def activity_conditions(f: ActivityFilters) -> Q:
-    """The list filters other than period, unit (and own) and status, as conditions on Activity —
-    the record layer's conditions of the declared filters (activities/records.py). The list and the
-    indicator engine (for the list's totals) apply the very same."""
-    from kexie.activities.records import ACTIVITIES
-    from kexie.records.filters import condition
-
-    rest = {k: v for k, v in f.values.items() if k not in ("period", "unit", "own", "status")}
-    return condition(ACTIVITIES, rest)
-
-
 def activity_list(
     *, access: Access, filters: ActivityFilters | None = None, action: Action = Action.VIEW
 ) -> QuerySet[Activity]:
@@ -69,6 +58,16 @@ def activity_get(*, access: Access, pk: int, action: Action = Action.VIEW) -> Ac
         action,
         pk=pk,
     )
+
+
+def activity_import_batch(*, access: Access, activity: Activity):
+    """The import batch the activity came from, or None (entered by hand, or a batch outside the
+    caller's scope: a unit above imported it)."""
+    from kexie.imports.selectors import batch_list
+
+    if activity.import_batch_id is None:
+        return None
+    return batch_list(access=access).filter(pk=activity.import_batch_id).first()
 
 
 def activity_calendar(

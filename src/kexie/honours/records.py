@@ -17,7 +17,6 @@ from django.utils.html import format_html
 
 from kexie.honours import selectors, services
 from kexie.honours.models import Award, Level, Nomination, RecipientKind, Round, State, Tier
-from kexie.imports.specs import register as register_spec
 from kexie.records.declarations import (
     AttachmentSlot,
     Declaration,
@@ -28,29 +27,11 @@ from kexie.records.declarations import (
     Texts,
     register,
 )
-from kexie.records.importing import DeclaredImportSpec
 
 
 def _pick(cls, values: dict):
     names = {f.name for f in dataclasses.fields(cls)}
     return cls(**{k: v for k, v in values.items() if k in names})
-
-
-@dataclasses.dataclass
-class _IdMaskedSpec(DeclaredImportSpec):
-    """The declaration's import spec, except that the batch page's preview leaves out the ID number
-    column (the file is read whole, the number is fingerprinted and only its mask is kept)."""
-
-    hidden: tuple[str, ...] = ()
-
-    def preview_columns(self):
-        return [c for c in self.columns if c.key not in self.hidden]
-
-
-def _mask_id_preview(declaration: Declaration, field: str) -> None:
-    spec = _IdMaskedSpec.for_declaration(declaration)
-    spec.hidden = (declaration.field(field).column_key,)
-    register_spec(spec)
 
 
 def _programme_options(access):
@@ -105,6 +86,7 @@ AWARDS = register(
                 "recipient_id",
                 aliases=("身份证号", "身份证号码", "证件号"),
                 help="用于识别同一个人；只保存遮蔽后的号码（如 3408**********123X），完整号码不保存",
+                sensitive=True,
             ),
             Field(
                 "recipient_employer",
@@ -249,7 +231,7 @@ ROUNDS = register(
                 many=True,
             ),
             Filter("level", "级别", "choice", lookup="level", choices=Level.choices, many=True),
-            Filter("period", "年度", "period", q=_round_year, placeholder="如 2024"),
+            Filter("period", "年度", "period", q=_round_year, placeholder="如 2024", period_kinds=("year",)),
             Filter("unit", "组织单位", "unit"),
             Filter("own", "只看本级", "own"),
         ),
@@ -350,6 +332,7 @@ NOMINATIONS = register(
                 "nominee_id",
                 aliases=("身份证号", "身份证号码"),
                 help="用于识别同一个人和查重；只保存遮蔽后的号码，完整号码不保存",
+                sensitive=True,
             ),
             Field("nominee_employer", aliases=("单位",), example="怀宁县人民医院", width=24),
             Field("nominee_title", aliases=("职称", "职务"), example="主任医师"),
@@ -391,7 +374,7 @@ NOMINATIONS = register(
                 choices=(("1", "是"), ("0", "否")),
                 hidden=True,
             ),
-            Filter("year", "年度", "period", q=_year_q, placeholder="如 2024"),
+            Filter("year", "年度", "period", q=_year_q, placeholder="如 2024", period_kinds=("year",)),
             Filter("period", "公示/上报期间", "period", q=_forwarded_within, placeholder="如 2024、十四五"),
             Filter("unit", "推荐单位", "unit"),
             Filter("own", "只看本级", "own"),
@@ -441,6 +424,3 @@ NOMINATIONS = register(
         import_description="按推荐汇总表批量登记推荐人选（填报中），再逐个“单位推荐”；轮次和姓名相同的行会更新已有人选。",
     )
 )
-
-_mask_id_preview(AWARDS, "recipient_id")
-_mask_id_preview(NOMINATIONS, "nominee_id")

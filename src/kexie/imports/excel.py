@@ -74,6 +74,7 @@ class Column:
     help: str = ""
     example: str = ""
     max_length: int = 200
+    sensitive: bool = False  # a whole value is never shown, stored or logged (kexie.imports.sensitive)
 
 
 @dataclass

@@ -35,7 +35,10 @@ batch; the batch becomes "rolled_back" and the history records the undo.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -48,6 +51,7 @@ from django.utils import timezone
 from kexie.core.background import is_stalled_q, stalled_minutes
 from kexie.core.errors import DomainError, PermissionDeniedError
 from kexie.core.text import validate_plain_text
+from kexie.imports import sensitive
 from kexie.imports.excel import (
     CellError,
     Corrections,
@@ -89,6 +93,36 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _readable(spec: ImportSpec, stored: str) -> Iterator[Path]:
+    """The archived upload as a file the reader can open: itself, or — for a spec with sensitive
+    columns, whose archive is sealed — a private temporary copy unsealed for this one pass."""
+    path = Path(stored)
+    if not spec.sensitive_keys():
+        yield path
+        return
+    with path.open("rb") as fh:
+        sealed = sensitive.is_sealed(fh.read(sensitive.MAGIC_LENGTH))
+    if not sealed:
+        yield path
+        return
+    fd, name = tempfile.mkstemp(suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(sensitive.unseal_bytes(path.read_bytes()))
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def _corrections(spec: ImportSpec, batch: ImportBatch) -> Corrections:
+    """The saved corrections as typed (sensitive cells are kept sealed on the batch)."""
+    rows = batch.corrections_by_row()
+    if spec.sensitive_keys():
+        rows = {n: {k: str(sensitive.unseal_text(v)) for k, v in cells.items()} for n, cells in rows.items()}
+    return rows
 
 
 def background_bytes() -> int:
@@ -182,18 +216,28 @@ class ProgressReporter:
 class _Scan:
     """What one streaming pass over the rows collects besides the spec's own work."""
 
-    def __init__(self, sheet: Sheet, progress: ProgressReporter | None):
+    def __init__(self, sheet: Sheet, progress: ProgressReporter | None, keys: frozenset[str] = frozenset()):
         self.sheet = sheet
         self.progress = progress
         self.rows = 0
         self.preview: list[Row] = []
         self.cell_errors: list[CellError] = []
         self.error_count = 0
+        # sensitive columns: their values are remembered to be masked in any message quoting them
+        self.scrub = sensitive.Scrubber(keys) if keys else None
+        self._raw_positions = [sheet.positions[k] for k in keys if k in sheet.positions] if keys else []
 
     def __iter__(self) -> Iterator[Row]:
         progress = self.progress
+        scrub = self.scrub
         for row in self.sheet.iter_rows():
             self.rows += 1
+            if scrub is not None:
+                scrub.remember(row.values)
+                raw = row.raw or []
+                for p in self._raw_positions:
+                    if p < len(raw):
+                        scrub.add(cell_text(raw[p]))
             if len(self.preview) < PREVIEW_ROWS:
                 self.preview.append(row)
             if row.errors:
@@ -208,12 +252,18 @@ class _Scan:
 def _preview(spec: ImportSpec, sheet: Sheet, rows: list[Row]) -> dict:
     """The first rows as shown on the batch page, with the labels of the columns the file has."""
     cols = [c for c in spec.preview_columns() if c.key in sheet.columns]
+    keys = spec.sensitive_keys()
     return {
         "columns": [c.label for c in cols],
         "rows": [
             {
                 "row": r.number,
-                "cells": ["" if r.values.get(c.key) is None else str(r.values[c.key]) for c in cols],
+                "cells": [
+                    ""
+                    if r.values.get(c.key) is None
+                    else (sensitive.mask(r.values[c.key]) if c.key in keys else str(r.values[c.key]))
+                    for c in cols
+                ],
             }
             for r in rows
         ],
@@ -241,7 +291,7 @@ def _scan_file(
         sheet = open_sheet(path, spec.columns, max_rows=spec.max_rows, corrections=corrections)
         if progress is not None:
             progress.start(Phase.CHECKING, sheet.estimated_rows)
-        scan = _Scan(sheet, progress)
+        scan = _Scan(sheet, progress, spec.sensitive_keys())
         plan, errors = spec.prepare(scan, sheet, access, keep=keep)
     except SpreadsheetError as exc:
         return None, exc.errors, None
@@ -252,8 +302,12 @@ def _scan_file(
     return (None if errors else plan), errors, scan
 
 
-def _store_errors(errors: list[CellError]) -> list[dict]:
-    return [e.as_dict() for e in errors[:MAX_STORED_ERRORS]]
+def _store_errors(errors: list[CellError], scan: _Scan | None = None) -> list[dict]:
+    stored = [e.as_dict() for e in errors[:MAX_STORED_ERRORS]]
+    if scan is not None and scan.scrub is not None:  # a message quoting a sensitive cell shows it masked
+        for e in stored:
+            e["message"] = scan.scrub(e["message"])
+    return stored
 
 
 def _more_errors_notice(scan: _Scan | None, errors: list[CellError]) -> list[str]:
@@ -273,6 +327,10 @@ def batch_upload(*, access: Access, user, spec: ImportSpec, upload, file_name: s
     stored = _archive_dir() / f"{uuid.uuid4().hex}{Path(file_name).suffix.lower()[:6]}"
     size = 0
     limit = settings.KEXIE_MAX_UPLOAD_BYTES
+    # a spec with sensitive columns: the upload is read into memory and only its seal is archived,
+    # so no whole sensitive value is ever written to the archive (kexie.imports.sensitive)
+    sealed = bool(spec.sensitive_keys())
+    plain = bytearray()
     with stored.open("wb") as out:
         for chunk in (
             upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b"")
@@ -280,7 +338,12 @@ def batch_upload(*, access: Access, user, spec: ImportSpec, upload, file_name: s
             size += len(chunk)
             if size > limit:
                 break
-            out.write(chunk)
+            if sealed:
+                plain += chunk
+            else:
+                out.write(chunk)
+        if sealed and size <= limit:
+            out.write(sensitive.seal_bytes(bytes(plain)))
     batch = ImportBatch(
         spec=spec.key,
         org_unit=access.unit,
@@ -299,7 +362,8 @@ def batch_upload(*, access: Access, user, spec: ImportSpec, upload, file_name: s
         batch.finished_at = timezone.now()
         batch.save()
         return batch
-    batch.file_sha256 = _sha256(stored)
+    batch.file_sha256 = hashlib.sha256(plain).hexdigest() if sealed else _sha256(stored)
+    del plain
     batch.status = Status.VALIDATING
     batch.phase = Phase.QUEUED
     batch.progress_at = timezone.now()
@@ -325,14 +389,20 @@ def batch_validate(*, batch: ImportBatch, spec: ImportSpec, access: Access) -> I
         return batch
     progress = ProgressReporter(batch.pk)
     try:
-        _plan, errors, scan = _scan_file(
-            spec,
-            Path(batch.stored_file),
-            access,
-            keep=False,
-            progress=progress,
-            corrections=batch.corrections_by_row(),
-        )
+        with _readable(spec, batch.stored_file) as path:
+            _plan, errors, scan = _scan_file(
+                spec,
+                path,
+                access,
+                keep=False,
+                progress=progress,
+                corrections=_corrections(spec, batch),
+            )
+            fix = (
+                _fix_rows(spec, batch, path, scan.sheet, errors, scan)
+                if errors and scan is not None
+                else None
+            )
     except Cancelled:
         ImportBatch.objects.filter(pk=batch.pk, status=Status.VALIDATING).update(
             status=Status.CANCELLED, phase="", finished_at=timezone.now()
@@ -341,7 +411,7 @@ def batch_validate(*, batch: ImportBatch, spec: ImportSpec, access: Access) -> I
         return batch
     fields: dict = {
         "status": Status.INVALID if errors else Status.VALIDATED,
-        "errors": _store_errors(errors),
+        "errors": _store_errors(errors, scan),
         "phase": "",
         "rows_total": scan.rows if scan else 0,
         "rows_done": scan.rows if scan else 0,
@@ -355,7 +425,7 @@ def batch_validate(*, batch: ImportBatch, spec: ImportSpec, access: Access) -> I
         if scan.sheet.empty_rows:
             notices.append(f"已跳过{scan.sheet.empty_rows}个空行。")
         fields["notices"] = notices + _more_errors_notice(scan, errors)
-        fields["preview"]["fix"] = _fix_rows(spec, batch, scan.sheet, errors) if errors else None
+        fields["preview"]["fix"] = fix
     if errors:
         fields["finished_at"] = timezone.now()
     ImportBatch.objects.filter(pk=batch.pk, status=Status.VALIDATING).update(**fields)
@@ -366,9 +436,12 @@ def batch_validate(*, batch: ImportBatch, spec: ImportSpec, access: Access) -> I
 # ---- correcting rows on the page ----------------------------------------------------------------
 
 
-def _fix_rows(spec: ImportSpec, batch: ImportBatch, sheet: Sheet, errors: list[CellError]) -> dict | None:
+def _fix_rows(
+    spec: ImportSpec, batch: ImportBatch, path: Path, sheet: Sheet, errors: list[CellError], scan: _Scan
+) -> dict | None:
     """The first rows with problems, every column as text, for the correction form: one more pass
-    over the file (only for a batch that failed its checks), stopping at the last row wanted."""
+    over the file (only for a batch that failed its checks), stopping at the last row wanted.
+    A sensitive cell is not offered as text: the form shows its mask and an empty input to retype it."""
     wanted: dict[int, dict[str, str]] = {}
     for e in errors:
         if e.row and e.row > sheet.header_row and len(wanted) < FIX_ROWS:
@@ -380,10 +453,10 @@ def _fix_rows(spec: ImportSpec, batch: ImportBatch, sheet: Sheet, errors: list[C
     columns = [c for c in spec.columns if c.key in sheet.columns]
     try:
         again = open_sheet(
-            Path(batch.stored_file),
+            path,
             spec.columns,
             max_rows=spec.max_rows,
-            corrections=batch.corrections_by_row(),
+            corrections=_corrections(spec, batch),
         )
         found: dict[int, Row] = {}
         last = max(wanted)
@@ -395,6 +468,8 @@ def _fix_rows(spec: ImportSpec, batch: ImportBatch, sheet: Sheet, errors: list[C
     except SpreadsheetError:
         return None
     rows = []
+    keys = spec.sensitive_keys()
+    scrub = scan.scrub or (lambda message: message)
     for number, problems in sorted(wanted.items()):
         row = found.get(number)
         if row is None:
@@ -403,15 +478,17 @@ def _fix_rows(spec: ImportSpec, batch: ImportBatch, sheet: Sheet, errors: list[C
         cells = []
         for col in columns:
             pos = again.positions[col.key]
-            cells.append(
-                {
-                    "key": col.key,
-                    "label": col.label,
-                    "text": cell_text(raw[pos]) if pos < len(raw) else "",
-                    "problem": problems.get(col.label, ""),
-                }
-            )
-        messages = [e.message for e in errors if e.row == number and not e.column]
+            text = cell_text(raw[pos]) if pos < len(raw) else ""
+            cell = {
+                "key": col.key,
+                "label": col.label,
+                "text": text,
+                "problem": scrub(problems.get(col.label, "")),
+            }
+            if col.key in keys:
+                cell.update(text="", masked=sensitive.mask(text), sensitive=True)
+            cells.append(cell)
+        messages = [scrub(e.message) for e in errors if e.row == number and not e.column]
         rows.append({"row": number, "cells": cells, "problems": messages})
     return {"columns": [c.label for c in columns], "rows": rows}
 
@@ -427,6 +504,7 @@ def batch_fix(
     if batch.status != Status.INVALID or not batch.preview.get("fix"):
         raise DomainError(f"该批次当前状态为“{batch.get_status_display()}”，不能在线更正。")
     offered = {r["row"]: {c["key"]: c["text"] for c in r["cells"]} for r in batch.preview["fix"]["rows"]}
+    keys = spec.sensitive_keys()
     labels = {c.key: c.label for c in spec.columns}
     corrections = batch.corrections_by_row()
     log = list(batch.corrections_log)
@@ -440,6 +518,9 @@ def batch_fix(
                 raise DomainError(f"第{number}行没有“{labels.get(key, key)}”列，请刷新页面。")
             text = text.strip()
             column = next(c for c in spec.columns if c.key == key)
+            secret = key in keys
+            if secret and not text:
+                continue  # a sensitive cell is never pre-filled: left empty, it stays as it was
             try:
                 validate_plain_text(text)
             except ValidationError as exc:
@@ -451,13 +532,13 @@ def batch_fix(
             old = offered[number][key]
             if text == old:
                 continue
-            corrections.setdefault(number, {})[key] = text
+            corrections.setdefault(number, {})[key] = sensitive.seal_text(text) if secret else text
             log.append(
                 {
                     "row": number,
                     "column": column.label,
-                    "old": old,
-                    "new": text,
+                    "old": "（不显示）" if secret else old,
+                    "new": sensitive.mask(text) if secret else text,
                     "by": user.display_name,
                     "at": now,
                 }
@@ -535,15 +616,16 @@ def run_commit(*, batch_id: int, spec: ImportSpec, access: Access) -> ImportBatc
     errors: list[CellError] = []
     scan = None
     try:
-        plan, errors, scan = _scan_file(
-            spec,
-            Path(batch.stored_file),
-            access,
-            keep=True,
-            progress=progress,
-            checked_sha256=batch.file_sha256,  # validated means the container checks passed
-            corrections=batch.corrections_by_row(),
-        )
+        with _readable(spec, batch.stored_file) as path:
+            plan, errors, scan = _scan_file(
+                spec,
+                path,
+                access,
+                keep=True,
+                progress=progress,
+                checked_sha256=batch.file_sha256,  # validated means the container checks passed
+                corrections=_corrections(spec, batch),
+            )
         if not errors:
             progress.start(Phase.WRITING, spec.plan_size(plan))
             progress.enter_transaction()
@@ -579,7 +661,7 @@ def run_commit(*, batch_id: int, spec: ImportSpec, access: Access) -> ImportBatc
         ImportBatch.objects.filter(pk=batch.pk, status=Status.COMMITTING).update(
             status=Status.FAILED,
             phase="",
-            errors=_store_errors(errors),
+            errors=_store_errors(errors, scan),
             finished_at=timezone.now(),
         )
     return ImportBatch.objects.get(pk=batch.pk)

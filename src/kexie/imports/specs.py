@@ -50,6 +50,8 @@ class ImportSpec:
     max_rows: int = 20000
     action: Action = Action.ENTER
     example_rows: list[dict] = field(default_factory=list)
+    # keys of sensitive columns besides those whose Column says so (kexie.imports.sensitive)
+    sensitive: tuple[str, ...] = ()
 
     def prepare(
         self, rows: Iterable[Row], sheet: Sheet, access: Access, *, keep: bool
@@ -69,6 +71,10 @@ class ImportSpec:
 
     def preview_columns(self) -> list[Column]:
         return list(self.columns)
+
+    def sensitive_keys(self) -> frozenset[str]:
+        """The columns whose whole values the pipeline never shows, stores or logs."""
+        return frozenset(self.sensitive) | {c.key for c in self.columns if c.sensitive}
 
 
 _REGISTRY: dict[str, ImportSpec] = {}

@@ -1671,6 +1671,7 @@ from kexie.people.models import Post as PeoplePost  # noqa: E402
 from kexie.people.models import PostSource as PeoplePostSource  # noqa: E402
 from kexie.people.models import Role as PeopleRole  # noqa: E402
 from kexie.people.models import Township as PeopleTownship  # noqa: E402
+from kexie.people.records import PEOPLE as PEOPLE_PERSONS  # noqa: E402
 from kexie.people.records import POSTS as PEOPLE_POSTS  # noqa: E402
 
 PEOPLE_GROUP = "人员与基层组织"
@@ -1686,6 +1687,8 @@ register_record_type(
         org_lookup="person__org_unit",
         base_filter=Q(person__merged_into__isnull=True),  # a merged duplicate is not a second person
         dimensions={"role": Dimension("role", "身份", "role", labels=dict(PeopleRole.choices))},
+        # a figure on day d links to the people list of the persons holding the role that day (at=d)
+        link=list_link(PEOPLE_PERSONS, "/people/", role=Param("role", "role")),
     )
 )
 register_record_type(

@@ -15,35 +15,27 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kexie.activities.filters import ActivityFilters
-from kexie.activities.models import Activity
-from kexie.activities.selectors import activity_conditions
+from kexie.activities.records import ACTIVITIES
 from kexie.core.periods import Period
 from kexie.indicators.engine import evaluate
 from kexie.orgs.models import OrgUnit
 from kexie.orgs.scoping import Access, Action
-
-# A list without a period filter shows activities of any date; every date a user can enter but the
-# last year the calendar knows (9999, which has no end boundary) lies in this span.
-ALL_TIME = Period.parse("0001..9998")
+from kexie.records.filters import engine_scope
 
 
 def activity_list_totals(*, access: Access, filters: ActivityFilters, action: Action = Action.VIEW) -> dict:
     """{"count", "participants"} of exactly the activities `activity_list(access, filters)` lists."""
     if not access.can(action) or access.unit is None or not filters.is_valid:
         return {"count": 0, "participants": 0}
-    unit = filters.unit or access.unit
-    where = activity_conditions(filters)
-    if filters.own:
-        where &= Q(org_unit=unit.pk)
-    if filters.status not in (None, Activity.Status.HELD):
-        where &= Q(status=filters.status)
+    # the list's own path to its totals (records.views); the declaration's all_time makes it total
+    period, unit, where, all_records = engine_scope(ACTIVITIES, filters.values, access)
     result = evaluate(
         access=access,
         indicators=["activities", "participants"],
-        periods=[filters.period or ALL_TIME],
+        periods=[period],
         unit=unit,
         where=where,
-        all_records=filters.status != Activity.Status.HELD,
+        all_records=all_records,
     )
     period = result.periods[0]
     return {

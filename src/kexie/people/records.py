@@ -19,6 +19,7 @@ from kexie.orgs.scoping import Action, scope
 from kexie.people import selectors, services
 from kexie.people.models import Person, Position, Post, PostSource, Role, TitleLevel
 from kexie.records.declarations import Declaration, Field, Filter, ListColumn, Texts, register
+from kexie.records.forms import SensitiveInput
 
 
 def _existing(access, values) -> Person | None:
@@ -88,7 +89,7 @@ def _phone_field():
         label="手机号码",
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "tel"}),
+        widget=SensitiveInput(attrs={"class": "form-control", "inputmode": "tel"}, label="手机号码"),
         help_text="11位手机号码；登记后只显示打码号码（138****1234）",
     )
 
@@ -126,8 +127,16 @@ PEOPLE = Declaration(
             aliases=("身份证号", "身份证号码", "证件号", "公民身份号码"),
             example="340822198001010011",
             width=22,
+            sensitive=True,
         ),
-        Field("phone", form=False, detail=False, aliases=("手机", "手机号", "联系电话"), width=14),
+        Field(
+            "phone",
+            form=False,
+            detail=False,
+            aliases=("手机", "手机号", "联系电话"),
+            width=14,
+            sensitive=True,
+        ),
         Field("employer", aliases=("单位名称", "所在单位"), example="怀宁县农业技术推广中心", width=28),
         Field("title", aliases=("专业技术职称",), example="高级农艺师"),
         Field("title_level", aliases=("职称等级",), example="副高级"),
@@ -140,6 +149,14 @@ PEOPLE = Declaration(
         Filter("title_level", "职称级别", "choice", lookup="title_level", choices=TitleLevel.choices),
         Filter("field", "专业领域", "text", lookups=("field",), placeholder="如 农学"),
         Filter("unit", "建档单位", "unit"),
+        Filter(
+            "at",
+            "在库日期",
+            "date",
+            q=selectors.role_in_force_q,
+            q_with=("role",),
+            help="只列这一天身份有效的人员（身份起始日期不晚于该日，截止日期为空或不早于该日）",
+        ),
     ),
     columns=(
         ListColumn("姓名", field="name", link=True),

@@ -6,7 +6,9 @@ number is shown only by the logged 查看完整号码 action (services.reveal_ph
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kexie.orgs.scoping import Access, Action, get_in_scope, register_scoped, scope
 from kexie.people.models import Person, PersonalDataAccess, PersonRole, Post, Township
@@ -37,6 +39,16 @@ def masked_phone(person: Person) -> str:
 def person_label(person: Person) -> str:
     """张三（某某研究所）: the name with the employer, how a person is named in lists and messages."""
     return f"{person.name}（{person.employer}）" if person.employer else person.name
+
+
+def role_in_force_q(at: dt.date, role: str | None = None) -> Q:
+    """People holding a role (`role`, or any) on day `at`: its 起始日期 empty or not after `at`, its
+    截止日期 empty or not before `at` — what the 登记科技工作者/专家人数 stocks count on that day
+    (indicators catalogue: StockAt on since/until, inclusive), so their links list exactly them."""
+    rows = PersonRole.objects.filter(person=OuterRef("pk")).filter(
+        Q(since__isnull=True) | Q(since__lte=at), Q(until__isnull=True) | Q(until__gte=at)
+    )
+    return Q(Exists(rows.filter(role=role) if role else rows))
 
 
 def person_list(

@@ -50,6 +50,9 @@ class Field:
     column_kind: str = ""
     column_help: str = ""
     max_length: int | None = None  # import column (and text input) limit, when the model has none
+    # personal data (an ID number, a phone): its import column is sensitive (masked on the batch page,
+    # sealed in what the pipeline stores) and the form never re-renders a typed whole value
+    sensitive: bool = False
 
     def bind(self, model: type[models.Model]) -> BoundField:
         return BoundField(self, model._meta.get_field(self.name))
@@ -232,6 +235,9 @@ class Filter:
     help: str = ""
     max_values: int | None = None  # many: at most this many values
     outside_404: bool = False  # unit: a unit outside the scope is a 404 (else a message on the bar)
+    # period: the kinds of period the condition can tell apart; the list offers shortcuts (今年, 去年,
+    # 本季度, 本月) for these only (a filter on a year column takes ("year",))
+    period_kinds: tuple[str, ...] = ("year", "quarter", "month")
 
 
 NONE, ANY = "none", "any"
@@ -369,6 +375,9 @@ class Declaration:
     restore: Callable[..., models.Model] | None = None
     deleted: Callable[..., Any] | None = None
     delete_reason: bool = False  # the delete page asks for a reason (kept in the history)
+    # can_delete(record) → False: the detail page offers no 删除 for this record (granted, in review,
+    # counted…); the delete service still refuses it on its own — this only spares a dead-end button
+    can_delete: Callable[[models.Model], bool] | None = None
     export_extra: tuple[tuple[str, Callable[[models.Model], Any], int], ...] = ()  # (header, value, width)
     prefetch: tuple[str, ...] = ()  # the list and the export prefetch these (m2m columns)
     # attachments: one upload of several files, each put in the slot its type belongs to (photos,

@@ -58,6 +58,7 @@ def import_columns(d: Declaration) -> tuple[Column, ...]:
                 help=help_text,
                 example=bf.decl.example,
                 max_length=bf.max_length or (2000 if bf.kind == "longtext" else 200),
+                sensitive=bf.decl.sensitive,
             )
         )
     return tuple(out)

@@ -9,11 +9,13 @@ Parameters every list reads: `period` (a period; canonical strings from links, o
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
 
+from kexie.core.periods import Period
 from kexie.indicators.registry import ListLink, Param
 from kexie.orgs.models import OrgUnit
 from kexie.orgs.scoping import Access, Action, scope, subtree_q
@@ -360,13 +362,32 @@ def describe(form: FilterForm) -> str:
     return "；".join(parts)
 
 
+# (label, kind, steps from the period containing today)
+_SHORTCUTS = (("今年", "year", 0), ("去年", "year", -1), ("本季度", "quarter", 0), ("本月", "month", 0))
+
+
+def period_shortcuts(declaration: Declaration, today: date) -> list[tuple[str, list[tuple[str, Period]]]]:
+    """[(filter name, [(label, period), …]), …]: the shortcuts offered next to each period filter
+    (今年, 去年, 本季度, 本月 relative to `today`, for the kinds the filter declares)."""
+    out = []
+    for f in declaration.filters:
+        if f.kind != "period":
+            continue
+        links = [
+            (label, Period.containing(today, kind).shift(steps))
+            for label, kind, steps in _SHORTCUTS
+            if kind in f.period_kinds
+        ]
+        if links:
+            out.append((f.name, links))
+    return out
+
+
 def engine_scope(declaration: Declaration, values: Mapping[str, Any], access: Access):
     """(period, unit, where, all_records) that make the indicator engine count exactly the filtered
     list, or None when the filters cannot be said to it (no `period` and no declared `all_time`, or
     another date filter). A filter of the record type's base condition (`base_value`, e.g. status)
     given another value asks the engine for all records with that condition instead."""
-    from kexie.core.periods import Period
-
     period = values.get("period")
     if period is None:
         if not declaration.all_time:

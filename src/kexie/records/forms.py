@@ -183,6 +183,25 @@ def enter_units(access: Access) -> QuerySet[OrgUnit]:
 # --------------------------------------------------------------------------- the record form
 
 
+class SensitiveInput(forms.TextInput):
+    """The input of a sensitive field (an ID number, a phone): like a password field, it never
+    renders a whole value back — a form refused (a duplicate, a wrong check digit) asks for the value
+    again instead of showing it; a stored mask (3408**********123X, kept unchanged) is shown."""
+
+    def __init__(self, attrs=None, *, label: str = "证件号码"):
+        super().__init__(attrs=(attrs or {}) | {"autocomplete": "off"})
+        self.label = label
+
+    def get_context(self, name, value, attrs):
+        text = "" if value is None else str(value)
+        dropped = bool(text) and "*" not in text
+        context = super().get_context(name, None if dropped else value, attrs)
+        if dropped:
+            context["widget"]["value"] = None
+            context["widget"]["attrs"]["placeholder"] = f"出于个人信息保护，{self.label}不回显，请重新输入"
+        return context
+
+
 def _form_field(bf: BoundField, access: Access) -> forms.Field:
     decl = bf.decl
     common: dict[str, Any] = {"label": bf.label, "required": bf.required, "help_text": decl.help}
@@ -248,6 +267,10 @@ def _form_field(bf: BoundField, access: Access) -> forms.Field:
     if kind == "longtext":
         return forms.CharField(
             max_length=bf.decl.max_length, widget=forms.Textarea(attrs=attrs | {"rows": 3}), **common
+        )
+    if decl.sensitive:
+        return forms.CharField(
+            max_length=bf.max_length, widget=SensitiveInput(attrs=attrs, label=bf.label), **common
         )
     return forms.CharField(max_length=bf.max_length, widget=forms.TextInput(attrs=attrs), **common)
 

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 
 from kexie.core.errors import DomainError, PermissionDeniedError
+from kexie.imports import sensitive
 from kexie.imports.excel import CellError, Row, Sheet
 from kexie.imports.models import ImportBatchRecord
 from kexie.imports.specs import CommitResult, ImportSpec, RowError
@@ -58,6 +59,14 @@ def _jsonable(value: Any) -> Any:
         return value.pk
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    return value
+
+
+def _before_value(record, bf) -> Any:
+    """A field's value before the import, for rollback; a sensitive one (a phone) is kept sealed."""
+    value = _jsonable(_current(record, bf))
+    if bf.decl.sensitive and isinstance(value, str) and value:
+        return sensitive.seal_text(value)
     return value
 
 
@@ -255,7 +264,7 @@ class DeclaredImportSpec(ImportSpec):
                             "请核对后重新上传文件。",
                             row=row_number,
                         )
-                    before = {bf.name: _jsonable(_current(record, bf)) for bf in d.column_fields}
+                    before = {bf.name: _before_value(record, bf) for bf in d.column_fields}
                     d.update(access=access, actor=actor, record=record, values=values)
                     log.append((row_number, pk, ImportBatchRecord.Action.UPDATED, before))
                     result.updated += 1
@@ -326,7 +335,7 @@ class DeclaredImportSpec(ImportSpec):
         d = self.declaration
         values: dict[str, Any] = {}
         for bf in d.column_fields:
-            value = before.get(bf.name)
+            value = sensitive.unseal_text(before.get(bf.name))
             if bf.kind in ("unit", "fk") and value is not None:
                 value = bf.model_field.related_model._default_manager.get(pk=value)
             elif bf.kind == "m2m":

@@ -26,7 +26,7 @@ from kexie.records import selectors, services
 from kexie.records.declarations import Declaration
 from kexie.records.edge import form_error, form_status, guard
 from kexie.records.exports import column_required, export_rows
-from kexie.records.filters import FilterForm, describe, engine_scope, filtered
+from kexie.records.filters import FilterForm, describe, engine_scope, filtered, period_shortcuts
 from kexie.records.forms import DeleteForm, RecordForm, render_picker, unit_search
 
 MAX_EXPORT_ROWS = 50000
@@ -93,9 +93,23 @@ def record_list(request, declaration: Declaration):
             "totals": totals,
             "links": [(label, reverse(name)) for label, name in d.links],
             "sort_field": form["sort"] if "sort" in form.fields else None,
+            "period_shortcuts": _shortcut_links(d, query),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _shortcut_links(d: Declaration, query) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+    """[(filter name, [(label, href, current), …]), …]: each shortcut keeps the other filters."""
+    out = []
+    for name, periods in period_shortcuts(d, timezone.localdate()):
+        links = []
+        for label, period in periods:
+            params = query.copy()
+            params[name] = str(period)
+            links.append((label, f"?{params.urlencode()}", query.get(name, "").strip() == str(period)))
+        out.append((name, links))
+    return out
 
 
 class Totals(list):
@@ -186,6 +200,7 @@ def record_detail(request, pk: int, declaration: Declaration):
             "meta": _meta(record),
             "history": selectors.history(declaration=d, record_id=record.pk),
             "can_enter": access.covers(getattr(record, d.org_field), d.enter_action),
+            "can_delete": d.delete is not None and (d.can_delete is None or d.can_delete(record)),
             "workflow": bool(d.workflow),
             "attachments": _attachment_slots(d, record),
             "extra": d.detail_context(access=access, record=record) if d.detail_context else {},

@@ -313,6 +313,7 @@ DESIGNATIONS = register(
         delete=lambda *, access, actor, record: services.designation_delete(
             access=access, actor=actor, designation=record
         ),
+        can_delete=lambda record: record.state in services.DELETABLE_STATES,
         validate=_designation_validate,
         get=selectors.designation_get,
         list_queryset=selectors.designation_list,
@@ -429,6 +430,7 @@ FACILITIES = register(
         delete=lambda *, access, actor, record: services.facility_delete(
             access=access, actor=actor, facility=record
         ),
+        can_delete=lambda record: not selectors.facility_has_trips(record),
         validate=lambda *, access, values: services.validate_facility_data(_facility_data(values)),
         get=selectors.facility_get,
         list_queryset=selectors.facility_list,

@@ -103,3 +103,8 @@ def facility_get(*, access: Access, pk: int, action: Action = Action.VIEW) -> Fa
 
 def facility_trips(*, facility: Facility) -> list[FacilityTrip]:
     return list(facility.trips.select_related("host_unit").order_by("-start_on"))
+
+
+def facility_has_trips(facility: Facility) -> bool:
+    """Whether 巡展/下乡 records were entered for the facility (it is counted: no 删除)."""
+    return facility.trips.exists()

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from kexie.records.declarations import Declaration, Field, Filter, ListColumn, ListTotal, Texts, register
+from kexie.records.forms import SensitiveInput
 from kexie.volunteers import selectors, services
 from kexie.volunteers.models import (
     STAR_LABELS,
@@ -143,7 +144,7 @@ def _id_field():
         label="证件号码",
         required=False,
         max_length=24,
-        widget=forms.TextInput(attrs=_INPUT | {"autocomplete": "off"}),
+        widget=SensitiveInput(attrs=_INPUT, label="证件号码"),
         help_text="用于查找同一人，不保存完整号码",
     )
 
@@ -153,7 +154,7 @@ def _phone_field():
         label="手机号码",
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs=_INPUT | {"inputmode": "tel"}),
+        widget=SensitiveInput(attrs=_INPUT | {"inputmode": "tel"}, label="手机号码"),
     )
 
 
@@ -254,6 +255,7 @@ MEMBERS = register(
                 aliases=("身份证号", "身份证号码", "证件号"),
                 example="340822199001010011",
                 width=22,
+                sensitive=True,
             ),
             Field("specialty", aliases=("特长", "专业"), example="农业技术"),
             Field("duty", aliases=("职务",), example="队员"),

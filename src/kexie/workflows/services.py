@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -93,6 +94,22 @@ def transition(
     reason, cleaned = _clean(t, reason=reason, data=data)
     now = timezone.now()
     model = type(obj)._meta.concrete_model
+    before = _snapshot(obj)
+    try:
+        log = _move(
+            obj, t=t, wf=wf, model=model, seen=seen, now=now, access=access, reason=reason, cleaned=cleaned
+        )
+    except BaseException:
+        _restore(obj, before)  # the database rolled back: so does the object the caller holds
+        raise
+    return log
+
+
+def _move(obj, *, t, wf, model, seen, now, access, reason, cleaned) -> TransitionLog:
+    """The state moved, the log row written and the hook run, in one transaction."""
+    # looked up (and cached) outside it: a content type created in a rolled-back transaction would
+    # stay in ContentType's cache with the id of a row that no longer exists
+    content_type = ContentType.objects.get_for_model(model)
     with transaction.atomic():
         moved = model._default_manager.filter(pk=obj.pk, state=seen).update(
             state=t.target, state_changed_at=now
@@ -103,7 +120,7 @@ def transition(
             raise StaleState(f"该记录已被他人处理（当前状态：{now_label}），请刷新页面后再操作。")
         obj.state, obj.state_changed_at = t.target, now
         log = TransitionLog.objects.create(
-            content_type=ContentType.objects.get_for_model(model),
+            content_type=content_type,
             object_id=obj.pk,
             workflow=wf.name,
             transition=t.code,
@@ -120,6 +137,30 @@ def transition(
         if wf.on_transition is not None:
             wf.on_transition(obj=obj, transition=t, data=cleaned, access=access, log=log)
     return log
+
+
+def _snapshot(obj: models.Model) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The loaded field values (mutable ones copied) and cached relations of `obj`."""
+    values = {
+        f.attname: copy.deepcopy(obj.__dict__[f.attname])
+        if isinstance(obj.__dict__[f.attname], (dict, list))
+        else obj.__dict__[f.attname]
+        for f in obj._meta.concrete_fields
+        if f.attname in obj.__dict__
+    }
+    return values, dict(obj._state.fields_cache)
+
+
+def _restore(obj: models.Model, snapshot: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """Put `obj` back as `_snapshot` saw it: its state and every field a refused hook had set (a field
+    not loaded then is unloaded again, so it is read from the database on next access)."""
+    values, cache = snapshot
+    for f in obj._meta.concrete_fields:
+        if f.attname in values:
+            obj.__dict__[f.attname] = values[f.attname]
+        else:
+            obj.__dict__.pop(f.attname, None)
+    obj._state.fields_cache = cache
 
 
 def record_start(
