@@ -223,3 +223,16 @@ def test_the_period_filter_offers_shortcuts_relative_to_today_keeping_the_other_
     assert [r.title for r in client.get("/activities/", {"period": "2026Q4"}).context["page"]] == [
         "今年十一月"
     ]
+
+
+def test_the_list_shows_the_days_of_an_activity_over_several_days(tree, login):
+    # a multi-day activity once raised a 500 on the list (a date format inside format_html)
+    make_activity(tree["county"], "三天科普展", D(2024, 5, 1), end_date=D(2024, 5, 3))
+    make_activity(tree["county"], "跨年科普展", D(2024, 12, 30), end_date=D(2025, 1, 2))
+    make_activity(tree["county"], "一天讲座", D(2024, 6, 1))
+    page = login("county_filler").get("/activities/", {"period": "2024"})
+    assert page.status_code == 200
+    text = re.sub(r"<[^>]+>", "", page.content.decode())
+    assert "2024-05-01 至 05-03" in text
+    assert "2024-12-30 至 2025-01-02" in text
+    assert "2024-06-01" in text

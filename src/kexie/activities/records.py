@@ -280,11 +280,12 @@ def _title(a: Activity):
 
 
 def _dates(a: Activity):
-    if a.end_date != a.start_date:
-        return format_html(
-            '{:%Y-%m-%d}<span class="text-secondary"> 至 {:%m-%d}</span>', a.start_date, a.end_date
-        )
-    return f"{a.start_date:%Y-%m-%d}"
+    start = a.start_date.isoformat()
+    if a.end_date and a.end_date != a.start_date:
+        # format_html escapes its arguments into strings first: the dates are formatted before
+        end = a.end_date.isoformat() if a.end_date.year != a.start_date.year else f"{a.end_date:%m-%d}"
+        return format_html('{}<span class="text-secondary"> 至 {}</span>', start, end)
+    return start
 
 
 def _detail_context(*, access, record):
