@@ -261,7 +261,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
-        "kexie.security": {"handlers": ["console"], "level": "WARNING"},
+        # no handler of its own: it propagates to "kexie", so each security line is written once
+        "kexie.security": {"level": "WARNING"},
         "kexie": {"handlers": ["console"], "level": env_str("KEXIE_LOG_LEVEL", "INFO")},
         # Django logs a server error's traceback to "django.request"; its default handler prints only
         # with DEBUG on, so without this a production 500 would leave no trace.
