@@ -36,8 +36,23 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(people, se
         client.post("/accounts/login/", {"username": "county_filler", "password": "wrong"})
     response = client.post("/accounts/login/", {"username": "county_filler", "password": PASSWORD})
     assert response.status_code == 429
-    assert "账号已暂时锁定" in response.content.decode()
+    body = response.content.decode()
+    assert "账号已暂时锁定" in body
+    assert "请在 30分钟 后再试" in body  # the cool-off said in Chinese, not as PT30M
+    assert "PT30M" not in body
     assert Client().get("/orgs/").status_code == 302  # still not logged in
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(30, "30分钟"), (60, "1小时"), (90, "1小时30分钟"), (2 * 24 * 60, "2天"), (0.2, "1分钟")],
+)
+def test_a_cool_off_is_said_in_chinese(minutes, text):
+    from datetime import timedelta
+
+    from kexie.web.templatetags.durations import duration_zh
+
+    assert duration_zh(timedelta(minutes=minutes)) == text
 
 
 def test_lockout_is_per_user(people, settings):
