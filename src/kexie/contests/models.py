@@ -8,10 +8,10 @@ submitted it (报送单位); its students and tutor are `kexie.people.Person`s, 
 goes on to the next level's round is a new entry there, pointing back to the one it advanced from.
 """
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from kexie.core.models import Audited
 from kexie.orgs.models import OrgUnit
 
 
@@ -43,7 +43,7 @@ class Prize(models.TextChoices):
 MAX_TEAM = 3
 
 
-class Edition(models.Model):
+class Edition(Audited):
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name="登记单位", on_delete=models.PROTECT, related_name="contest_editions"
     )
@@ -53,12 +53,6 @@ class Edition(models.Model):
     held_on = models.DateField("举办日期", help_text="终评或颁奖的日期；统计按这一天所在的期间计入")
     organiser = models.CharField("主办单位", max_length=100, blank=True)
     note = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
 
@@ -78,7 +72,7 @@ class Edition(models.Model):
         return self.held_on.year
 
 
-class Entry(models.Model):
+class Entry(Audited):
     edition = models.ForeignKey(
         Edition, verbose_name="赛事", on_delete=models.PROTECT, related_name="entries"
     )
@@ -102,12 +96,6 @@ class Entry(models.Model):
         related_name="advanced_to",
     )  # fmt: skip
     note = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
 

@@ -21,10 +21,10 @@ Honours of *units* (优秀组织单位 …) stay in the 荣誉与排名 register
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from kexie.core.models import Audited
 from kexie.orgs.models import OrgUnit
 from kexie.people.models import Person
 from kexie.workflows.models import StatefulModel
@@ -116,7 +116,7 @@ class Programme(models.Model):
         return [Tier(v).label for v in self.tiers if v in Tier.values]
 
 
-class Round(models.Model):
+class Round(Audited):
     """One call of a programme at one level in one year (评选/推荐轮次), opened by a notice."""
 
     org_unit = models.ForeignKey(
@@ -135,15 +135,6 @@ class Round(models.Model):
     publicity_to = models.DateField("公示截止日期", null=True, blank=True)
     quota = models.PositiveIntegerField("名额", null=True, blank=True, help_text="留空按项目规定的每轮名额")
     note = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
 
@@ -200,7 +191,7 @@ LIVE_STATES = (
 )
 
 
-class Nomination(StatefulModel):
+class Nomination(Audited, StatefulModel):
     """One person or team put forward in a round by a nominating unit (推荐人选)."""
 
     round = models.ForeignKey(
@@ -240,15 +231,6 @@ class Nomination(StatefulModel):
     # moved only by kexie.workflows.services.transition() (workflow "nomination", see workflow.py)
     state = models.CharField("状态", max_length=32, choices=State.choices, default=State.DRAFT, db_index=True)
     note = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
 
@@ -274,7 +256,7 @@ class Nomination(StatefulModel):
         return reverse("nominations:detail", args=[self.pk])
 
 
-class Award(models.Model):
+class Award(Audited):
     """A result: an honour of a programme at a level, with tier, year and document, to a person or a team."""
 
     org_unit = models.ForeignKey(
@@ -317,15 +299,6 @@ class Award(models.Model):
         related_name="award",
     )
     note = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from kexie.core.models import Audited
 from kexie.orgs.models import OrgUnit
 
 
@@ -44,7 +45,7 @@ class Education(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class Person(models.Model):
+class Person(Audited):
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name="建档单位", on_delete=models.PROTECT, related_name="people"
     )
@@ -68,16 +69,6 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="merged_from",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
 
@@ -156,7 +147,7 @@ class PostSource(models.TextChoices):
 THREE_HEADS = (PostSource.HOSPITAL_HEAD, PostSource.SCHOOL_HEAD, PostSource.AGRI_STATION_HEAD)
 
 
-class Post(models.Model):
+class Post(Audited):
     """A post in a 科协's leadership held by a person for a term (任职): 主席, 兼职副主席 ……"""
 
     org_unit = models.ForeignKey(
@@ -171,16 +162,6 @@ class Post(models.Model):
     term_start = models.DateField("任职开始")
     term_end = models.DateField("任职结束", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
 

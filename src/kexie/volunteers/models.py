@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from kexie.core.models import Audited
 from kexie.orgs.models import OrgUnit
 from kexie.workflows.models import StatefulModel
 
@@ -27,18 +28,6 @@ class TeamKind(models.TextChoices):
     AGRICULTURE = "agriculture", "农技"
     COMMUNITY = "community", "城乡社区"
     OTHER = "other", "其他"
-
-
-class Audited(models.Model):
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
-    created_at = models.DateTimeField("录入时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class Team(Audited):
