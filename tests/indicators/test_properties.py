@@ -7,18 +7,19 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kexie.indicators import registry
 from kexie.indicators.engine import evaluate
-from tests.indicators.helpers import SPEC, behind, expected, frozen, listed, listed_units, make_activities
+from tests.indicators.helpers import (
+    SPEC,
+    behind,
+    expected,
+    frozen,
+    generated_codes,
+    listed,
+    listed_units,
+    make_activities,
+)
 
-# Activities and org units, the records these generated sets are made of. Every other record type links
-# to its own list and is checked in its own tests (tests/registries, tests/honours, tests/contests,
-# tests/volunteers, tests/people); the ratios of 人员与基层组织 are built on townships and posts.
-ALL_CODES = [
-    i.code
-    for i in registry.indicators()
-    if getattr(i.definition, "record", "activity") in ("activity", "orgunit") and i.group != "人员与基层组织"
-]
+ALL_CODES = generated_codes()  # activities and org units: see the helper
 UNITS = ["province", "city", "county", "township", "county2", "society", "other_city", "other_county"]
 TYPES = ["lecture", "exhibition", "consultation", "training", "contest", "academic", "other"]
 CAMPAIGNS = [None, "science_day", "science_month", "st_week", "workers_day"]

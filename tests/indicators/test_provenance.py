@@ -12,16 +12,9 @@ from kexie.indicators import registry
 from kexie.indicators.engine import evaluate
 from kexie.indicators.registry import NO_MEMBER, Aggregate, Indicator, Kind, LinkTarget, ListLink, Param
 from kexie.orgs.models import OrgUnit
-from tests.indicators.helpers import SPEC, behind, frozen, listed, listed_units
+from tests.indicators.helpers import SPEC, behind, frozen, generated_codes, listed, listed_units
 
-# Activities and org units, the records these generated sets are made of. Every other record type links
-# to its own list and is checked in its own tests (tests/registries, tests/honours, tests/contests,
-# tests/volunteers, tests/people); the ratios of 人员与基层组织 are built on townships and posts.
-ALL_CODES = [
-    i.code
-    for i in registry.indicators()
-    if getattr(i.definition, "record", "activity") in ("activity", "orgunit") and i.group != "人员与基层组织"
-]
+ALL_CODES = generated_codes()  # activities and org units: see the helper
 PERIODS = ["2024", "2025", "2024-09", "2024..2025"]
 
 

@@ -8,31 +8,12 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from kexie.core.periods import Period
-from kexie.indicators import registry
 from kexie.indicators.engine import evaluate
 from kexie.orgs.models import OrgType
 from tests.factories import make_unit
-from tests.indicators.helpers import make_activities
+from tests.indicators.helpers import generated_codes, make_activities
 
-# honours (issue 11): their own record types, checked in tests/honours/test_indicators.py
-HONOUR_RECORDS = ("honour_nomination", "honour_award", "honour_recipient")
-# contests and volunteers (issue 11): their own record types, checked in tests/contests/test_indicators.py
-CONTEST_VOLUNTEER_RECORDS = (
-    "contest_entry",
-    "contest_member",
-    "volunteer_team",
-    "volunteer",
-    "volunteer_service",
-)
-
-# the registries' figures (designations, facilities: issue 10) are checked in tests/registries
-ALL_CODES = [
-    i.code
-    for i in registry.indicators()
-    if getattr(i.definition, "record", "activity")
-    not in ("designation", "facility", "facility_trip", *HONOUR_RECORDS, *CONTEST_VOLUNTEER_RECORDS)
-    and i.group != "人员与基层组织"  # people, posts, townships (issue 11): checked in tests/people
-]
+ALL_CODES = generated_codes()  # activities and org units: see the helper
 
 
 def _reading(ctx) -> list[str]:
